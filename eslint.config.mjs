@@ -1,0 +1,52 @@
+import tseslint from 'typescript-eslint';
+
+const crossLibPattern = {
+  group: ['../../libs/*', '../../../libs/*', '**/libs/*/src/*'],
+  message: 'Import another lib through its @hub/<lib> alias (its index.ts), never its internals.',
+};
+
+// ARCHITECTURE.md's layering: a lib may import only the libs listed here (madge separately refuses any cycle).
+const allowedLibImports = {
+  core: [],
+  db: ['core'],
+  storage: ['core'],
+  audit: ['core', 'db'],
+  auth: ['core', 'db', 'audit'],
+  consortium: ['core', 'db', 'audit', 'auth'],
+  patients: ['core', 'db', 'audit', 'auth', 'consortium'],
+};
+const allLibs = Object.keys(allowedLibImports);
+
+const layering = Object.entries(allowedLibImports).map(([lib, allowed]) => ({
+  files: [`libs/${lib}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          crossLibPattern,
+          ...allLibs
+            .filter((other) => other !== lib && !allowed.includes(other))
+            .map((other) => ({
+              group: [`@hub/${other}`],
+              message: `libs/${lib} may not depend on libs/${other} (see the layering in ARCHITECTURE.md).`,
+            })),
+        ],
+      },
+    ],
+  },
+}));
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'dist-bench/**', 'node_modules/**', 'data/**', 'coverage/**', '*.mjs'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': ['error', { patterns: [crossLibPattern] }],
+    },
+  },
+  ...layering,
+);

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Every setting the hub reads from the environment, with its default. The README's configuration table mirrors it. */
+export const hubConfigSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TRUST_PROXY: bool.default(false),
+
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, message: 'must be a postgres:// URL' }).optional(),
+    DATABASE_ADMIN_URL: z.url({ protocol: /^postgres(ql)?$/, message: 'must be a postgres:// URL' }).optional(),
+    EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+    DATABASE_POOL_SIZE: positiveInt(10),
+
+    S3_ENDPOINT: z.string().min(1).optional(),
+    S3_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+    S3_USE_SSL: bool.default(true),
+    S3_ACCESS_KEY: z.string().min(1).optional(),
+    S3_SECRET_KEY: z.string().min(1).optional(),
+    S3_BUCKET: z.string().min(3).default('hub'),
+    S3_REGION: z.string().min(1).default('us-east-1'),
+
+    HUB_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    HUB_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+    HUB_REQUIRE_2FA: bool.default(false),
+    ACCESS_TOKEN_TTL_SECONDS: positiveInt(900),
+    REFRESH_TOKEN_TTL_SECONDS: positiveInt(7 * 24 * 3600),
+    // argon2id memory cost; lower it only for tests (it trades resistance to cracking for speed).
+    PASSWORD_HASH_MEMORY_KIB: z.coerce.number().int().min(1024).max(1048576).default(65536),
+    LOGIN_MAX_FAILURES: positiveInt(5),
+    LOGIN_LOCKOUT_MINUTES: positiveInt(15),
+    LOGIN_RATE_LIMIT_PER_MINUTE: positiveInt(20),
+  })
+  .superRefine((cfg, ctx) => {
+    if (cfg.S3_ENDPOINT && (!cfg.S3_ACCESS_KEY || !cfg.S3_SECRET_KEY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['S3_ACCESS_KEY'],
+        message: 'S3_ACCESS_KEY and S3_SECRET_KEY are required with S3_ENDPOINT',
+      });
+    }
+    if (cfg.DATABASE_ADMIN_URL && !cfg.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required when DATABASE_ADMIN_URL is set' });
+    }
+  });
+
+export type HubConfig = z.output<typeof hubConfigSchema>;

@@ -1,0 +1,52 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigValidationError, loadHubConfig } from './load-hub-config.js';
+
+describe('loadHubConfig', () => {
+  it('gives the embedded defaults for an empty environment', () => {
+    const config = loadHubConfig({});
+    expect(config).toMatchObject({
+      PORT: 3000,
+      DATA_DIR: './data',
+      HUB_REQUIRE_2FA: false,
+      ACCESS_TOKEN_TTL_SECONDS: 900,
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.S3_ENDPOINT).toBeUndefined();
+  });
+
+  it('parses numbers and booleans from strings, and treats empty values as unset', () => {
+    const config = loadHubConfig({ PORT: '8080', HUB_REQUIRE_2FA: 'true', DATABASE_URL: '' });
+    expect(config.PORT).toBe(8080);
+    expect(config.HUB_REQUIRE_2FA).toBe(true);
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it('lists every problem at once, each naming its variable', () => {
+    let error: unknown;
+    try {
+      loadHubConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        HUB_JWT_SECRET: 'short',
+        HUB_REQUIRE_2FA: 'maybe',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    const problems = (error as ConfigValidationError).problems.join('\n');
+    for (const name of ['PORT', 'DATABASE_URL', 'HUB_JWT_SECRET', 'HUB_REQUIRE_2FA']) {
+      expect(problems).toContain(name);
+    }
+    expect((error as Error).message).toMatch(/^Invalid configuration:\n {2}- /);
+  });
+
+  it('checks settings that depend on each other', () => {
+    expect(() => loadHubConfig({ S3_ENDPOINT: 'minio.local' })).toThrow(/S3_ACCESS_KEY/);
+    expect(() => loadHubConfig({ DATABASE_ADMIN_URL: 'postgres://a@b/c' })).toThrow(/DATABASE_URL: is required/);
+  });
+
+  it('returns a frozen object', () => {
+    expect(Object.isFrozen(loadHubConfig({}))).toBe(true);
+  });
+});

@@ -1,0 +1,27 @@
+/** What went wrong, in terms a client can act on; mapped to an HTTP status in one place (the hub's exception filter). */
+export type DomainErrorKind =
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'too_large'
+  | 'unsupported_media_type'
+  | 'unprocessable'
+  | 'locked';
+
+export class DomainError extends Error {
+  constructor(
+    readonly kind: DomainErrorKind,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const notFound = (what: string, id: string) => new DomainError('not_found', `${what} ${id} does not exist`);
+export const forbidden = (message: string) => new DomainError('forbidden', message);
+export const conflict = (message: string, details?: Record<string, unknown>) =>
+  new DomainError('conflict', message, details);

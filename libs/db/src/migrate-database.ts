@@ -1,0 +1,36 @@
+import { DataSource } from 'typeorm';
+import { type DatabaseUrls, roleOf } from './database-urls.js';
+import { buildDataSourceOptions } from './data-source-options.js';
+
+/** Tables the app role may only read and append to; enforced by grants here and by a trigger in the migration. */
+const APPEND_ONLY_TABLES = ['audit_events'];
+
+const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/** Runs pending migrations as the owner, then limits the app role (when it is a different role) to what the hub needs. */
+export async function migrateDatabase(urls: DatabaseUrls): Promise<string[]> {
+  const ds = new DataSource(buildDataSourceOptions(urls.adminUrl, [], 1));
+  await ds.initialize();
+  try {
+    const applied = await ds.runMigrations({ transaction: 'each' });
+    const appRole = roleOf(urls.appUrl);
+    if (appRole !== roleOf(urls.adminUrl)) await grantAppRole(ds, appRole);
+    return applied.map((m) => m.name);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+async function grantAppRole(ds: DataSource, role: string): Promise<void> {
+  const r = quoteIdent(role);
+  await ds.transaction(async (m) => {
+    await m.query(`GRANT USAGE ON SCHEMA public TO ${r}`);
+    await m.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${r}`);
+    await m.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r}`);
+    await m.query(`REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON migrations FROM ${r}`);
+    for (const table of APPEND_ONLY_TABLES) {
+      const [{ exists }] = await m.query('SELECT to_regclass($1) IS NOT NULL AS exists', [table]);
+      if (exists) await m.query(`REVOKE UPDATE, DELETE, TRUNCATE ON ${quoteIdent(table)} FROM ${r}`);
+    }
+  });
+}

@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import { constants, createWriteStream, type Dir } from 'node:fs';
+import { access, lstat, mkdir, open, opendir, readdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { DomainError } from '@hub/core';
+import { HashingMeterTransform } from './hashing-meter.transform.js';
+import { isObjectKey, objectKeyFor, sha256OfKey } from './object-key.js';
+import type { ObjectStat, ObjectStore, PutOptions, StoredObject } from './object-store.port.js';
+
+const TEMP_SUFFIX = '.part';
+const TEMP_NAME = /^[0-9a-f-]{36}\.part$/;
+const HEX_PAIR = /^[0-9a-f]{2}$/;
+
+/**
+ * Content-addressed objects on a local file system: `<root>/sha256/ab/cd/<hex>`, written through `<root>/tmp/`
+ * and renamed into place, so a reader never sees a partial object and a crash leaves only a temp file behind.
+ */
+export class LocalDiskObjectStore implements ObjectStore {
+  readonly backend = 'local' as const;
+  readonly root: string;
+  readonly tempDir: string;
+  private readonly objectsDir: string;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+    this.tempDir = path.join(this.root, 'tmp');
+    this.objectsDir = path.join(this.root, 'sha256');
+  }
+
+  async put(body: Readable, options: PutOptions = {}): Promise<StoredObject> {
+    await mkdir(this.tempDir, { recursive: true });
+    const tempPath = path.join(this.tempDir, `${randomUUID()}${TEMP_SUFFIX}`);
+    const meter = new HashingMeterTransform(options.maxBytes);
+    // flush: the file is fsynced before it is closed, so the rename below never publishes unwritten bytes.
+    const sink = createWriteStream(tempPath, { flags: 'wx', mode: 0o640, flush: true });
+    try {
+      await pipeline(body, meter, sink);
+      const sha256 = meter.sha256;
+      const key = objectKeyFor(sha256);
+      const finalPath = this.pathOf(key);
+      if (await exists(finalPath)) {
+        await rm(tempPath, { force: true });
+      } else {
+        const finalDir = path.dirname(finalPath);
+        const firstCreated = await mkdir(finalDir, { recursive: true });
+        await rename(tempPath, finalPath);
+        await fsyncDirectory(finalDir);
+        if (firstCreated !== undefined) {
+          // New prefix directories are only durable once their own parents are synced too.
+          const topmostParent = path.dirname(firstCreated);
+          for (let dir = path.dirname(finalDir); ; dir = path.dirname(dir)) {
+            await fsyncDirectory(dir);
+            if (dir === topmostParent || dir === path.dirname(dir)) {
+              break;
+            }
+          }
+        }
+      }
+      return { key, size: meter.bytes, sha256 };
+    } catch (error) {
+      // The file may still be being opened when the body fails; removing it before then would leave it behind.
+      if (!sink.closed) {
+        const closed = new Promise<void>((resolve) => sink.once('close', () => resolve()));
+        sink.destroy();
+        await closed;
+      }
+      await rm(tempPath, { force: true });
+      if (!body.destroyed) {
+        body.destroy();
+      }
+      throw error;
+    }
+  }
+
+  async get(key: string): Promise<Readable> {
+    const filePath = this.pathOf(key);
+    try {
+      const handle = await open(filePath, 'r');
+      return handle.createReadStream();
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) {
+        throw new DomainError('not_found', `object ${key} does not exist`);
+      }
+      throw error;
+    }
+  }
+
+  async stat(key: string): Promise<ObjectStat | null> {
+    const filePath = this.pathOf(key);
+    try {
+      const info = await stat(filePath);
+      return info.isFile() ? { key, size: info.size, lastModified: new Date(info.mtimeMs) } : null;
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) {
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+
+  async presignedGetUrl(key: string): Promise<string | null> {
+    sha256OfKey(key);
+    return null;
+  }
+
+  async presignedPutUrl(sha256: string): Promise<{ key: string; url: string } | null> {
+    objectKeyFor(sha256);
+    return null;
+  }
+
+  async *listKeys(): AsyncIterable<string> {
+    for await (const first of subdirectories(this.objectsDir)) {
+      for await (const second of subdirectories(path.join(this.objectsDir, first))) {
+        const dir = await opendirIfExists(path.join(this.objectsDir, first, second));
+        if (dir === null) {
+          continue;
+        }
+        for await (const entry of dir) {
+          const key = `sha256/${first}/${second}/${entry.name}`;
+          if (entry.isFile() && isObjectKey(key)) {
+            yield key;
+          }
+        }
+      }
+    }
+  }
+
+  async ping(): Promise<void> {
+    await mkdir(this.tempDir, { recursive: true });
+    await access(this.tempDir, constants.R_OK | constants.W_OK);
+  }
+
+  /** Removes temp files (crash leftovers) last modified more than `olderThanMinutes` ago; returns how many. */
+  async removeStaleTempFiles(olderThanMinutes: number): Promise<number> {
+    const cutoff = Date.now() - olderThanMinutes * 60_000;
+    let removed = 0;
+    let names: string[];
+    try {
+      names = await readdir(this.tempDir);
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) {
+        return 0;
+      }
+      throw error;
+    }
+    for (const name of names) {
+      if (!TEMP_NAME.test(name)) {
+        continue;
+      }
+      const filePath = path.join(this.tempDir, name);
+      try {
+        const info = await lstat(filePath);
+        if (info.isFile() && info.mtimeMs < cutoff) {
+          await rm(filePath, { force: true });
+          removed += 1;
+        }
+      } catch (error) {
+        if (!isErrno(error, 'ENOENT')) {
+          throw error;
+        }
+      }
+    }
+    return removed;
+  }
+
+  /** The file behind a key; only ever built from a validated digest, never from caller-supplied path pieces. */
+  private pathOf(key: string): string {
+    const hex = sha256OfKey(key);
+    return path.join(this.objectsDir, hex.slice(0, 2), hex.slice(2, 4), hex);
+  }
+}
+
+async function* subdirectories(dirPath: string): AsyncIterable<string> {
+  const dir = await opendirIfExists(dirPath);
+  if (dir === null) {
+    return;
+  }
+  for await (const entry of dir) {
+    if (entry.isDirectory() && HEX_PAIR.test(entry.name)) {
+      yield entry.name;
+    }
+  }
+}
+
+async function opendirIfExists(dirPath: string): Promise<Dir | null> {
+  try {
+    return await opendir(dirPath);
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) {
+      return null;
+    }
+    throw error;
+  }
+}
+
+async function exists(filePath: string): Promise<boolean> {
+  try {
+    await stat(filePath);
+    return true;
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) {
+      return false;
+    }
+    throw error;
+  }
+}
+
+async function fsyncDirectory(dirPath: string): Promise<void> {
+  // Windows cannot open a directory for fsync; NTFS journals the rename itself.
+  if (process.platform === 'win32') {
+    return;
+  }
+  const handle = await open(dirPath, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function isErrno(error: unknown, code: string): boolean {
+  // Duck-typed: errors from another realm (vm contexts, test runners) fail `instanceof Error`.
+  return typeof error === 'object' && error !== null && (error as NodeJS.ErrnoException).code === code;
+}

@@ -1,0 +1,35 @@
+/**
+ * npm run bench [name…]: runs the benchmarks (all, or those named) and prints their figures with the machine.
+ * Benchmarks measure; they assert nothing. Copy the table into the README's Benchmarks section.
+ */
+import type { BenchResult } from './bench-result.js';
+import { describeMachine } from './machine.js';
+import { runStorageBench } from './storage.bench.js';
+
+const benches: Record<string, () => Promise<BenchResult[]>> = {
+  storage: runStorageBench,
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const names = wanted.length ? wanted : Object.keys(benches);
+  const unknown = names.filter((n) => !benches[n]);
+  if (unknown.length)
+    throw new Error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(benches).join(', ')}`);
+  console.log('Machine:', JSON.stringify(describeMachine()));
+  for (const name of names) {
+    const results = await benches[name]!();
+    for (const r of results) {
+      console.log(
+        `| ${r.name} | ${Object.entries(r.figures)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(', ')} |`,
+      );
+    }
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

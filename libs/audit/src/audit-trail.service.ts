@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { requestContext } from '@hub/core';
+import type { AuditEntry } from './audit-event.js';
+import { AuditRepository } from './audit.repository.js';
+
+/**
+ * Writes audit events with the caller taken from the request context. Pass the transaction's EntityManager when the
+ * audited access happens in one, so the access and its audit event commit (or roll back) together.
+ */
+@Injectable()
+export class AuditTrail {
+  constructor(private readonly repository: AuditRepository) {}
+
+  async record(entry: AuditEntry, manager?: EntityManager): Promise<void> {
+    const ctx = requestContext.current();
+    const actor = ctx?.actor;
+    await this.repository.append(
+      {
+        actorUserId: actor?.userId ?? null,
+        actorUsername: actor?.username ?? null,
+        actorRoles: actor ? [...actor.roles] : [],
+        actorInstitutionId: actor?.institutionId ?? null,
+        action: entry.action,
+        objectType: entry.objectType,
+        objectId: entry.objectId ?? null,
+        patientId: entry.patientId ?? null,
+        outcome: entry.outcome ?? 'success',
+        sourceIp: ctx?.sourceIp ?? null,
+        requestId: ctx?.requestId ?? null,
+        details: entry.details ?? null,
+      },
+      manager,
+    );
+  }
+}

@@ -1,0 +1,132 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { conflict, type Discipline, type Page, type PageRequest } from '@hub/core';
+import { isUniqueViolation } from '@hub/db';
+import { CentreServedInstitutionEntity } from './entities/centre-served-institution.entity.js';
+import { CentreEntity } from './entities/centre.entity.js';
+import type { Centre, NewCentre } from './registry.types.js';
+
+interface CentreRow {
+  id: string;
+  consortium_id: string;
+  host_institution_id: string;
+  name: string;
+  discipline: Discipline;
+  sla_stat_minutes: number;
+  sla_urgent_minutes: number;
+  sla_routine_minutes: number;
+  two_step_signoff: boolean;
+  created_at: Date;
+  served: string[];
+}
+
+const SELECT_CENTRE = `
+  SELECT c.*,
+         COALESCE((SELECT array_agg(s.institution_id::text ORDER BY s.institution_id)
+                     FROM centre_served_institutions s WHERE s.centre_id = c.id), '{}'::text[]) AS served
+    FROM centres c`;
+
+const toCentre = (r: CentreRow): Centre => ({
+  id: r.id,
+  consortiumId: r.consortium_id,
+  hostInstitutionId: r.host_institution_id,
+  name: r.name,
+  discipline: r.discipline,
+  sla: { stat: r.sla_stat_minutes, urgent: r.sla_urgent_minutes, routine: r.sla_routine_minutes },
+  twoStepSignoff: r.two_step_signoff,
+  servedInstitutionIds: r.served,
+  createdAt: r.created_at,
+});
+
+export interface CentreFilter {
+  consortiumId: string | null;
+  discipline?: Discipline;
+}
+
+@Injectable()
+export class CentreRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The centre and the institutions it serves; call inside a transaction so both land or neither. 409 on a taken name. */
+  async insert(input: NewCentre, manager: EntityManager): Promise<Centre> {
+    const centres = manager.getRepository(CentreEntity);
+    let saved: CentreEntity;
+    try {
+      saved = await centres.save(
+        centres.create({
+          consortiumId: input.consortiumId,
+          hostInstitutionId: input.hostInstitutionId,
+          name: input.name,
+          discipline: input.discipline,
+          slaStatMinutes: input.sla.stat,
+          slaUrgentMinutes: input.sla.urgent,
+          slaRoutineMinutes: input.sla.routine,
+          twoStepSignoff: input.twoStepSignoff,
+        }),
+      );
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        throw conflict(`A centre named '${input.name}' already exists in this consortium`, { field: 'name' });
+      }
+      throw err;
+    }
+    if (input.servedInstitutionIds.length > 0) {
+      await manager
+        .getRepository(CentreServedInstitutionEntity)
+        .insert(input.servedInstitutionIds.map((institutionId) => ({ centreId: saved.id, institutionId })));
+    }
+    return {
+      id: saved.id,
+      consortiumId: saved.consortiumId,
+      hostInstitutionId: saved.hostInstitutionId,
+      name: saved.name,
+      discipline: saved.discipline,
+      sla: { ...input.sla },
+      twoStepSignoff: saved.twoStepSignoff,
+      servedInstitutionIds: [...input.servedInstitutionIds].sort(),
+      createdAt: saved.createdAt,
+    };
+  }
+
+  async findById(id: string): Promise<Centre | null> {
+    const [row]: CentreRow[] = await this.dataSource.query(`${SELECT_CENTRE} WHERE c.id = $1`, [id]);
+    return row ? toCentre(row) : null;
+  }
+
+  async list(filter: CentreFilter, page: PageRequest): Promise<Page<Centre>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.consortiumId) {
+      params.push(filter.consortiumId);
+      where.push(`c.consortium_id = $${params.length}`);
+    }
+    if (filter.discipline) {
+      params.push(filter.discipline);
+      where.push(`c.discipline = $${params.length}`);
+    }
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const [{ total }]: { total: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM centres c ${clause}`,
+      params,
+    );
+    const rows: CentreRow[] = await this.dataSource.query(
+      `${SELECT_CENTRE} ${clause} ORDER BY c.consortium_id, c.discipline, c.name
+        LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, page.limit, page.offset],
+    );
+    return { items: rows.map(toCentre), total, ...page };
+  }
+
+  /** The centres of a discipline that serve an institution (normally one), oldest first. */
+  async findServing(institutionId: string, discipline: Discipline): Promise<Centre[]> {
+    const rows: CentreRow[] = await this.dataSource.query(
+      `${SELECT_CENTRE}
+        WHERE c.discipline = $2
+          AND EXISTS (SELECT 1 FROM centre_served_institutions s WHERE s.centre_id = c.id AND s.institution_id = $1)
+        ORDER BY c.created_at, c.id`,
+      [institutionId, discipline],
+    );
+    return rows.map(toCentre);
+  }
+}

@@ -1,0 +1,13 @@
+export * from './entities/consortium.entity.js';
+export * from './entities/institution.entity.js';
+export * from './entities/centre.entity.js';
+export * from './entities/centre-served-institution.entity.js';
+export * from './entities/reading-privilege.entity.js';
+export * from './registry.types.js';
+export { DEFAULT_SLA } from './registry-rules.js';
+export * from './registry-queries.service.js';
+export * from './consortium.module.js';
+export * from './consortia.service.js';
+export * from './institutions.service.js';
+export * from './centres.service.js';
+export * from './registry-users.service.js';

@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import type { Discipline } from '@hub/core';
+import { CentreRepository } from './centre.repository.js';
+import { ConsortiumRepository } from './consortium.repository.js';
+import { InstitutionRepository } from './institution.repository.js';
+import { ReadingPrivilegeRepository } from './reading-privilege.repository.js';
+import type { Centre, Consortium, Institution, ReadingPrivilege } from './registry.types.js';
+
+/**
+ * Read-only registry look-ups for the other domain libs (reading, recognition, consultation). No caller scope here:
+ * the calling service applies its own rules to what it gets back.
+ */
+@Injectable()
+export class RegistryQueries {
+  constructor(
+    private readonly consortia: ConsortiumRepository,
+    private readonly institutions: InstitutionRepository,
+    private readonly centres: CentreRepository,
+    private readonly privileges: ReadingPrivilegeRepository,
+  ) {}
+
+  findConsortium(id: string): Promise<Consortium | null> {
+    return this.consortia.findById(id);
+  }
+
+  findInstitution(id: string): Promise<Institution | null> {
+    return this.institutions.findById(id);
+  }
+
+  findCentre(id: string): Promise<Centre | null> {
+    return this.centres.findById(id);
+  }
+
+  /** Where an institution's studies of a discipline are read: normally exactly one centre. */
+  centresServing(institutionId: string, discipline: Discipline): Promise<Centre[]> {
+    return this.centres.findServing(institutionId, discipline);
+  }
+
+  privilegesOf(userId: string): Promise<ReadingPrivilege[]> {
+    return this.privileges.listFor(userId);
+  }
+}

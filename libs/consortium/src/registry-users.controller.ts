@@ -1,0 +1,30 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { type Actor, CurrentActor, type Page, Roles } from '@hub/core';
+import { CreateUserDto } from './dto/create-user.dto.js';
+import { ListUsersQueryDto } from './dto/list-users-query.dto.js';
+import { RegistryUsersService } from './registry-users.service.js';
+import type { RegistryUser } from './registry.types.js';
+
+@ApiTags('registry')
+@ApiBearerAuth()
+@Controller('api/users')
+@Roles('admin')
+export class RegistryUsersController {
+  constructor(private readonly users: RegistryUsersService) {}
+
+  @Post()
+  create(@CurrentActor() actor: Actor, @Body() body: CreateUserDto): Promise<RegistryUser> {
+    return this.users.create(actor, body);
+  }
+
+  @Get()
+  list(@CurrentActor() actor: Actor, @Query() query: ListUsersQueryDto): Promise<Page<RegistryUser>> {
+    return this.users.list(actor, { institutionId: query.institutionId }, { limit: query.limit, offset: query.offset });
+  }
+
+  @Get(':id')
+  get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<RegistryUser> {
+    return this.users.get(actor, id);
+  }
+}

@@ -1,0 +1,33 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from '@hub/audit';
+import { AuthModule } from '@hub/auth';
+import { ConsortiumModule } from '@hub/consortium';
+import { HUB_CONFIG, HubConfigModule, type HubConfig } from '@hub/core';
+import { DbModule } from '@hub/db';
+import { PatientsModule } from '@hub/patients';
+import { StorageModule } from '@hub/storage';
+import { HealthModule } from './health/health.module.js';
+import { pinoOptions } from './http/logging.js';
+
+@Module({})
+export class AppModule {
+  /** The whole hub for one environment; tests pass their own. */
+  static forRoot(env: NodeJS.ProcessEnv = process.env): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        HubConfigModule.forRoot(env),
+        LoggerModule.forRootAsync({ inject: [HUB_CONFIG], useFactory: (config: HubConfig) => pinoOptions(config) }),
+        DbModule.forRoot(),
+        // One object store for the whole hub.
+        { ...StorageModule.forRoot(), global: true },
+        AuditModule,
+        AuthModule,
+        ConsortiumModule,
+        PatientsModule,
+        HealthModule,
+      ],
+    };
+  }
+}

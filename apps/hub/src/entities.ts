@@ -1,0 +1,25 @@
+import { AuditEventEntity } from '@hub/audit';
+import { AuthSessionEntity, RefreshTokenEntity, UserEntity } from '@hub/auth';
+import {
+  CentreEntity,
+  CentreServedInstitutionEntity,
+  ConsortiumEntity,
+  InstitutionEntity,
+  ReadingPrivilegeEntity,
+} from '@hub/consortium';
+import { PatientEntity, PatientIdentifierEntity } from '@hub/patients';
+
+/** Every entity of the hub: the migration generator and the schema drift test compare these with the migrations. */
+export const allEntities = [
+  ConsortiumEntity,
+  InstitutionEntity,
+  CentreEntity,
+  CentreServedInstitutionEntity,
+  UserEntity,
+  AuthSessionEntity,
+  RefreshTokenEntity,
+  ReadingPrivilegeEntity,
+  AuditEventEntity,
+  PatientEntity,
+  PatientIdentifierEntity,
+];

@@ -1,0 +1,34 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { Public } from '@hub/core';
+import { OBJECT_STORE, type ObjectStore } from '@hub/storage';
+
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly db: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+  ) {}
+
+  /** 200 when the database and the object store answer, 503 (with which one failed) otherwise. */
+  @Public()
+  @Get()
+  @HealthCheck()
+  check() {
+    return this.health.check([
+      () => this.db.pingCheck('database').withTimeout(3000),
+      () =>
+        this.indicators
+          .check('storage')
+          .attempt(async () => {
+            await this.store.ping();
+            return { backend: this.store.backend };
+          })
+          .withTimeout(3000),
+    ]);
+  }
+}

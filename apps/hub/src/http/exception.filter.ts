@@ -1,0 +1,90 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError, type DomainErrorKind } from '@hub/core';
+
+const STATUS: Record<DomainErrorKind, number> = {
+  invalid: HttpStatus.BAD_REQUEST,
+  unauthenticated: HttpStatus.UNAUTHORIZED,
+  forbidden: HttpStatus.FORBIDDEN,
+  not_found: HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  too_large: HttpStatus.PAYLOAD_TOO_LARGE,
+  unsupported_media_type: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,
+  locked: HttpStatus.LOCKED,
+};
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+const reason = (status: number): string =>
+  (HttpStatus[status] ?? 'ERROR')
+    .toLowerCase()
+    .split('_')
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join(' ');
+
+/** The one place errors become HTTP: `{ statusCode, error, message, details? }`; internals never leak. */
+@Catch()
+export class HubExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = this.toBody(exception);
+    if (body.statusCode >= 500) {
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    }
+    if (!response.headersSent) response.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof DomainError) {
+      const statusCode = STATUS[exception.kind];
+      return { statusCode, error: reason(statusCode), message: exception.message, details: exception.details };
+    }
+    // Express's body parser fails before any handler: Nest wraps its error, we give it words a client can act on.
+    const parserError = exception instanceof HttpException ? exception.cause : exception;
+    if (isBodyParserError(parserError)) {
+      return {
+        statusCode: parserError.status,
+        error: reason(parserError.status),
+        message: bodyParserMessage(parserError),
+      };
+    }
+    if (exception instanceof HttpException) {
+      const statusCode = exception.getStatus();
+      const res = exception.getResponse();
+      const raw = typeof res === 'string' ? res : (res as { message?: unknown }).message;
+      // ValidationPipe gives a list: keep every problem, each naming its field.
+      const message = Array.isArray(raw) ? raw.join('; ') : typeof raw === 'string' ? raw : exception.message;
+      const details = Array.isArray(raw) ? { problems: raw } : undefined;
+      return { statusCode, error: reason(statusCode), message, details };
+    }
+    return {
+      statusCode: 500,
+      error: 'Internal Server Error',
+      message: 'Something went wrong on the hub; it has been logged',
+    };
+  }
+}
+
+interface BodyParserError {
+  status: number;
+  type: string;
+}
+
+function isBodyParserError(e: unknown): e is BodyParserError {
+  const err = e as Partial<BodyParserError> | null;
+  return typeof err?.status === 'number' && typeof err.type === 'string' && err.status >= 400 && err.status < 500;
+}
+
+function bodyParserMessage(e: BodyParserError): string {
+  if (e.type === 'entity.too.large') return 'The request body is larger than this endpoint accepts';
+  if (e.type === 'entity.parse.failed') return 'The request body is not valid JSON';
+  return 'The request body could not be read';
+}

@@ -1,0 +1,181 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import request from 'supertest';
+import { createTenant, type Tenant } from '../../support/tenant.js';
+import { startTestApp, type TestApp } from '../../support/test-app.js';
+
+interface AuditEventBody {
+  id: string;
+  action: string;
+  outcome: string;
+  patientId: string | null;
+  actorUserId: string | null;
+  actorRoles: string[];
+  actorInstitutionId: string | null;
+  sourceIp: string | null;
+  hash: string;
+  prevHash: string;
+}
+
+describe('audit trail', () => {
+  let t: TestApp;
+  let a: Tenant;
+  let b: Tenant;
+  let patientId: string;
+
+  const events = async (token: string, query: Record<string, string>): Promise<AuditEventBody[]> => {
+    const res = await request(t.http).get('/api/audit').query(query).auth(token, { type: 'bearer' }).expect(200);
+    return res.body.items as AuditEventBody[];
+  };
+  const withClient = async <T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return await fn(client);
+    } finally {
+      await client.end();
+    }
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    [a, b] = [await createTenant(t), await createTenant(t)];
+    const res = await request(t.http)
+      .post('/api/patients')
+      .auth(a.tokens.clinic_doctor, { type: 'bearer' })
+      .send({ localId: 'AUD-1', name: '赵六' })
+      .expect(201);
+    patientId = res.body.id;
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('records who created and who read a patient, with role, institution and source address', async () => {
+    await request(t.http)
+      .get(`/api/patients/${patientId}`)
+      .auth(a.tokens.clinic_technician, { type: 'bearer' })
+      .expect(200);
+    const trail = await events(a.tokens.auditor, { patientId });
+    const read = trail.find((e) => e.action === 'patient.read');
+    const created = trail.find((e) => e.action === 'patient.create');
+    expect(created).toMatchObject({
+      outcome: 'success',
+      actorUserId: a.userIds.clinic_doctor,
+      actorRoles: ['clinic_doctor'],
+    });
+    expect(read).toMatchObject({
+      outcome: 'success',
+      patientId,
+      actorUserId: a.userIds.clinic_technician,
+      actorInstitutionId: a.clinicIds[0],
+    });
+    expect(read!.sourceIp).toMatch(/127\.0\.0\.1/);
+  });
+
+  it('records refused attempts as denied', async () => {
+    await request(t.http)
+      .get(`/api/patients/${patientId}`)
+      .auth(b.tokens.clinic_doctor, { type: 'bearer' })
+      .expect(403);
+    const trail = await events(a.tokens.auditor, { patientId, outcome: 'denied' });
+    // The other consortium's doctor is outside a's auditor scope; the platform auditor view is filtered by consortium.
+    expect(trail).toEqual([]);
+    const platform = await request(t.http)
+      .get('/api/audit')
+      .query({ patientId, outcome: 'denied' })
+      .auth(b.tokens.auditor, { type: 'bearer' })
+      .expect(200);
+    expect(platform.body.items).toEqual([
+      expect.objectContaining({ action: 'patient.read', actorUserId: b.userIds.clinic_doctor }),
+    ]);
+  });
+
+  it('is readable by auditors only, and validates its filters', async () => {
+    for (const role of ['admin', 'clinic_doctor', 'coordinator', 'senior_reader'] as const) {
+      await request(t.http).get('/api/audit').auth(a.tokens[role], { type: 'bearer' }).expect(403);
+    }
+    await request(t.http).get('/api/audit').expect(401);
+    const bad = await request(t.http)
+      .get('/api/audit')
+      .query({ limit: 'many' })
+      .auth(a.tokens.auditor, { type: 'bearer' })
+      .expect(400);
+    expect(bad.body.message).toMatch(/limit/);
+    await request(t.http)
+      .get('/api/audit')
+      .query({ patientId: 'x' })
+      .auth(a.tokens.auditor, { type: 'bearer' })
+      .expect(400);
+    await request(t.http)
+      .get('/api/audit')
+      .query({ limit: '100000' })
+      .auth(a.tokens.auditor, { type: 'bearer' })
+      .expect(400);
+  });
+
+  it('audits the auditors', async () => {
+    await events(a.tokens.auditor, { action: 'patient.read' });
+    const trail = await events(a.tokens.auditor, { action: 'audit.read', actorUserId: a.userIds.auditor });
+    expect(trail.length).toBeGreaterThan(0);
+  });
+
+  it('refuses UPDATE, DELETE and TRUNCATE on the audit table to the app role, and to the owner too', async () => {
+    await withClient(t.appUrl, async (c) => {
+      await expect(c.query(`UPDATE audit_events SET action = 'nothing'`)).rejects.toMatchObject({ code: '42501' });
+      await expect(c.query('DELETE FROM audit_events')).rejects.toMatchObject({ code: '42501' });
+      await expect(c.query('TRUNCATE audit_events')).rejects.toMatchObject({ code: '42501' });
+      // Appending is what the app role may do, and the chain fields are the database's to set.
+      const inserted = await c.query(
+        `INSERT INTO audit_events (action, object_type, outcome, hash, prev_hash) VALUES ('x.test', 'test', 'success', 'forged', 'forged') RETURNING hash, prev_hash`,
+      );
+      expect(inserted.rows[0].hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(inserted.rows[0].prev_hash).not.toBe('forged');
+    });
+    await withClient(t.adminUrl, async (c) => {
+      await expect(c.query(`UPDATE audit_events SET action = 'nothing'`)).rejects.toThrow(/append-only/);
+      await expect(c.query('DELETE FROM audit_events')).rejects.toThrow(/append-only/);
+    });
+  });
+
+  it('keeps one linear chain under concurrent writers', async () => {
+    await Promise.all(
+      Array.from({ length: 40 }, () =>
+        request(t.http).get(`/api/patients/${patientId}`).auth(a.tokens.clinic_doctor, { type: 'bearer' }).expect(200),
+      ),
+    );
+    const res = await request(t.http).get('/api/audit/verify').auth(a.tokens.auditor, { type: 'bearer' }).expect(200);
+    expect(res.body.valid).toBe(true);
+    expect(res.body.checked).toBeGreaterThan(40);
+  });
+
+  it('detects a changed row, and a removed one, when the chain is verified', async () => {
+    const target = (await events(a.tokens.auditor, { patientId, action: 'patient.read' }))[0]!;
+    // Only a superuser bypassing the triggers can do this: exactly the tampering the chain exists to reveal.
+    await withClient(t.adminUrl, async (c) => {
+      await c.query(`SET session_replication_role = replica`);
+      await c.query(`UPDATE audit_events SET actor_user_id = NULL WHERE id = $1`, [target.id]);
+    });
+    const changed = await request(t.http)
+      .get('/api/audit/verify')
+      .auth(a.tokens.auditor, { type: 'bearer' })
+      .expect(200);
+    expect(changed.body).toMatchObject({ valid: false, brokenAt: target.id, reason: expect.stringMatching(/content/) });
+
+    await withClient(t.adminUrl, async (c) => {
+      await c.query(`SET session_replication_role = replica`);
+      await c.query(`UPDATE audit_events SET actor_user_id = $2 WHERE id = $1`, [target.id, target.actorUserId]);
+      const ok = await c.query(`SELECT audit_event_digest(e) = e.hash AS ok FROM audit_events e WHERE id = $1`, [
+        target.id,
+      ]);
+      expect(ok.rows[0].ok).toBe(true);
+      await c.query(`DELETE FROM audit_events WHERE id = $1`, [target.id]);
+    });
+    const removed = await request(t.http)
+      .get('/api/audit/verify')
+      .auth(a.tokens.auditor, { type: 'bearer' })
+      .expect(200);
+    expect(removed.body).toMatchObject({ valid: false, reason: expect.stringMatching(/link/) });
+    expect(BigInt(removed.body.brokenAt)).toBeGreaterThan(BigInt(target.id));
+  });
+});

@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it, jest } from '@jest/globals';
+import request from 'supertest';
+import { createHubApp } from '../../apps/hub/src/create-hub-app.js';
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
+/** What `npm start` does on a fresh machine: no DATABASE_URL, no S3, no admin password configured. */
+describe('embedded default: PostgreSQL and objects under DATA_DIR', () => {
+  let dataDir: string;
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function boot(env: Record<string, string>) {
+    const printed: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    try {
+      const app = await createHubApp(env);
+      await app.listen(0, '127.0.0.1');
+      return { app, printed: printed.join('') };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('starts its own PostgreSQL, migrates it, prints a generated admin password once, and stops it on shutdown', async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'hub-embedded-'));
+    const env = {
+      DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(await freePort()),
+      LOG_LEVEL: 'silent',
+      PASSWORD_HASH_MEMORY_KIB: '4096',
+    };
+
+    const first = await boot(env);
+    const password = /password '([^']+)'/.exec(first.printed)?.[1];
+    expect(password).toBeDefined();
+    const health = await request(first.app.getHttpServer()).get('/health').expect(200);
+    expect(health.body.info.storage.backend).toBe('local');
+    expect(existsSync(path.join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
+    expect(existsSync(path.join(dataDir, 'objects'))).toBe(true);
+    await first.app.close();
+    expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+
+    const second = await boot(env);
+    expect(second.printed).not.toMatch(/password/);
+    await request(second.app.getHttpServer()).post('/api/auth/login').send({ username: 'admin', password }).expect(200);
+    await second.app.close();
+  });
+});

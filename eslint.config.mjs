@@ -14,6 +14,7 @@ const allowedLibImports = {
   auth: ['core', 'db', 'audit'],
   consortium: ['core', 'db', 'audit', 'auth'],
   patients: ['core', 'db', 'audit', 'auth', 'consortium'],
+  studies: ['core', 'db', 'storage', 'audit', 'auth', 'consortium', 'patients'],
 };
 const allLibs = Object.keys(allowedLibImports);
 

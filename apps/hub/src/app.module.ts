@@ -7,6 +7,7 @@ import { HUB_CONFIG, HubConfigModule, type HubConfig } from '@hub/core';
 import { DbModule } from '@hub/db';
 import { PatientsModule } from '@hub/patients';
 import { StorageModule } from '@hub/storage';
+import { StudiesModule } from '@hub/studies';
 import { HealthModule } from './health/health.module.js';
 import { pinoOptions } from './http/logging.js';
 
@@ -26,6 +27,7 @@ export class AppModule {
         AuthModule,
         ConsortiumModule,
         PatientsModule,
+        StudiesModule,
         HealthModule,
       ],
     };

@@ -8,6 +8,7 @@ import {
   ReadingPrivilegeEntity,
 } from '@hub/consortium';
 import { PatientEntity, PatientIdentifierEntity } from '@hub/patients';
+import { InstanceEntity, SeriesEntity, StudyEntity } from '@hub/studies';
 
 /** Every entity of the hub: the migration generator and the schema drift test compare these with the migrations. */
 export const allEntities = [
@@ -22,4 +23,7 @@ export const allEntities = [
   AuditEventEntity,
   PatientEntity,
   PatientIdentifierEntity,
+  StudyEntity,
+  SeriesEntity,
+  InstanceEntity,
 ];

@@ -61,6 +61,45 @@ export class PatientRepository {
     });
   }
 
+  /**
+   * The consortium patient for (caller's institution, local patient id), created on first sight, inside the caller's
+   * transaction (study ingest). An existing record is not overwritten by what a later file says.
+   */
+  async resolveForIngest(
+    m: EntityManager,
+    actor: Actor,
+    input: NewPatient,
+  ): Promise<{ patientId: string; created: boolean }> {
+    if (!mayRegisterPatient(actor)) throw forbidden('Only clinic staff of an institution can send studies');
+    const institutionId = actor.institutionId!;
+    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${institutionId}/${input.localId}`]);
+    const [existing]: { patient_id: string }[] = await m.query(
+      'SELECT patient_id FROM patient_identifiers WHERE institution_id = $1 AND local_id = $2',
+      [institutionId, input.localId],
+    );
+    if (existing) return { patientId: existing.patient_id, created: false };
+    const [row]: { id: string }[] = await m.query(
+      'INSERT INTO patients (consortium_id, name, sex, birth_date) VALUES ($1, $2, $3, $4) RETURNING id',
+      [actor.consortiumId, input.name, input.sex ?? null, input.birthDate ?? null],
+    );
+    await m.query('INSERT INTO patient_identifiers (institution_id, local_id, patient_id) VALUES ($1, $2, $3)', [
+      institutionId,
+      input.localId,
+      row!.id,
+    ]);
+    await this.audit.record(
+      {
+        action: 'patient.create',
+        objectType: 'patient',
+        objectId: row!.id,
+        patientId: row!.id,
+        details: { via: 'ingest' },
+      },
+      m,
+    );
+    return { patientId: row!.id, created: true };
+  }
+
   async findById(actor: Actor, id: string): Promise<Patient> {
     return this.readAudited(actor, 'patient.read', id, (m) => this.load(m, id));
   }

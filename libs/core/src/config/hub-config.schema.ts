@@ -29,6 +29,11 @@ export const hubConfigSchema = z
     S3_BUCKET: z.string().min(3).default('hub'),
     S3_REGION: z.string().min(1).default('us-east-1'),
 
+    // DICOMweb STOW-RS: a request over the first is refused with 413 before it is read; an instance over the second
+    // is a per-instance failure (0xA700).
+    STOW_MAX_REQUEST_BYTES: positiveInt(8 * 1024 ** 3),
+    STOW_MAX_INSTANCE_BYTES: positiveInt(4 * 1024 ** 3),
+
     HUB_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     HUB_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
     HUB_REQUIRE_2FA: bool.default(false),

@@ -6,6 +6,7 @@ export type DomainErrorKind =
   | 'not_found'
   | 'conflict'
   | 'too_large'
+  | 'not_acceptable'
   | 'unsupported_media_type'
   | 'unprocessable'
   | 'locked';

@@ -1,0 +1,53 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import type { Discipline } from '@hub/core';
+import { ConsortiumEntity, InstitutionEntity } from '@hub/consortium';
+import { PatientEntity } from '@hub/patients';
+
+/**
+ * A study as a clinic sent it. The patient_* columns keep what the DICOM header said (QIDO answers with them); the
+ * consortium patient it was matched to is patient_id.
+ */
+@Entity('studies')
+@Index('uq_studies_study_instance_uid', ['studyInstanceUid'], { unique: true })
+@Index('idx_studies_institution_date', ['institutionId', 'studyDate'])
+@Index('idx_studies_patient', ['patientId'])
+@Check('chk_studies_discipline', "discipline IN ('imaging', 'ecg', 'lab', 'pathology')")
+export class StudyEntity {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column({ type: 'uuid' }) consortiumId!: string;
+  @ManyToOne(() => ConsortiumEntity, { onDelete: 'RESTRICT', nullable: false })
+  @JoinColumn({ name: 'consortium_id' })
+  consortium?: ConsortiumEntity;
+  @Column({ type: 'uuid' }) institutionId!: string;
+  @ManyToOne(() => InstitutionEntity, { onDelete: 'RESTRICT', nullable: false })
+  @JoinColumn({ name: 'institution_id' })
+  institution?: InstitutionEntity;
+  @Column({ type: 'uuid' }) patientId!: string;
+  @ManyToOne(() => PatientEntity, { onDelete: 'RESTRICT', nullable: false })
+  @JoinColumn({ name: 'patient_id' })
+  patient?: PatientEntity;
+  @Column({ type: 'text' }) discipline!: Discipline;
+  @Column({ type: 'text', nullable: true }) studyInstanceUid!: string | null;
+  @Column({ type: 'text', nullable: true }) accessionNumber!: string | null;
+  @Column({ type: 'date', nullable: true }) studyDate!: string | null;
+  @Column({ type: 'text', nullable: true }) studyTime!: string | null;
+  @Column({ type: 'text', nullable: true }) studyId!: string | null;
+  @Column({ type: 'text', nullable: true }) description!: string | null;
+  @Column({ type: 'text', nullable: true }) referringPhysicianName!: string | null;
+  @Column({ type: 'text', nullable: true }) patientLocalId!: string | null;
+  @Column({ type: 'text', nullable: true }) patientName!: string | null;
+  @Column({ type: 'date', nullable: true }) patientBirthDate!: string | null;
+  @Column({ type: 'text', nullable: true }) patientSex!: string | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
+}

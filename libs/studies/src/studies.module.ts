@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PatientsModule } from '@hub/patients';
+import { QidoController } from './dicomweb/qido.controller.js';
+import { StowController } from './dicomweb/stow.controller.js';
+import { StowService } from './dicomweb/stow.service.js';
+import { StudyReadRepository } from './dicomweb/study-read.repository.js';
+import { WadoController } from './dicomweb/wado.controller.js';
+import { InstanceEntity } from './entities/instance.entity.js';
+import { SeriesEntity } from './entities/series.entity.js';
+import { StudyEntity } from './entities/study.entity.js';
+import { InstanceIndexRepository } from './ingest/instance-index.repository.js';
+import { InstanceIngestService } from './ingest/instance-ingest.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([StudyEntity, SeriesEntity, InstanceEntity]), PatientsModule],
+  controllers: [StowController, QidoController, WadoController],
+  providers: [InstanceIndexRepository, InstanceIngestService, StowService, StudyReadRepository],
+  exports: [InstanceIngestService, StudyReadRepository],
+})
+export class StudiesModule {}

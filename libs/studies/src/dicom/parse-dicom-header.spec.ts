@@ -104,11 +104,12 @@ describe('parseDicomHeader on real files', () => {
     expect(waveforms[0]['003A001A']).toEqual({ vr: 'DS', Value: [1000] });
   });
 
-  it('reads the 10-frame RLE ultrasound, with an ACR-NEMA style study date', () => {
-    const parsed = parseFile('us-multiframe-rle.dcm');
-    expect(parsed.instance).toEqual({ number: 24, numberOfFrames: 10, rows: 430, columns: 600 });
-    expect(parsed.series).toEqual({ modality: 'US', number: 5829, description: 'PS LAX MR & AI', bodyPart: null });
-    expect(parsed.study.date).toBe('1994-01-30');
+  it('reads the 2-frame RLE secondary capture', () => {
+    const parsed = parseFile('sc-multiframe-rle.dcm');
+    expect(parsed.instance).toEqual({ number: 1, numberOfFrames: 2, rows: 100, columns: 100 });
+    expect(parsed.series).toMatchObject({ modality: 'OT', number: 1 });
+    expect(parsed.study.date).toBe('2017-01-01');
+    expect(parsed.patient).toMatchObject({ id: 'ID1', name: 'Lestrade^G' });
     expect(parsed.metadata['7FE00010']).toEqual({ vr: 'OB' });
   });
 

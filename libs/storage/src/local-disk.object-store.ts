@@ -137,7 +137,7 @@ export class LocalDiskObjectStore implements ObjectStore {
   }
 
   /** Removes temp files (crash leftovers) last modified more than `olderThanMinutes` ago; returns how many. */
-  async removeStaleTempFiles(olderThanMinutes: number): Promise<number> {
+  async removeStaleUploads(olderThanMinutes: number): Promise<number> {
     const cutoff = Date.now() - olderThanMinutes * 60_000;
     let removed = 0;
     let names: string[];

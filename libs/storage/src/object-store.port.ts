@@ -37,6 +37,8 @@ export interface ObjectStore {
   presignedGetUrl(key: string, expirySeconds: number): Promise<string | null>;
   /** A time-limited PUT URL for bytes whose SHA-256 the caller already knows, or null where the backend has none. */
   presignedPutUrl(sha256: string, expirySeconds: number): Promise<{ key: string; url: string } | null>;
+  /** Removes temporary uploads (a crash's leftovers) older than this; returns how many. */
+  removeStaleUploads(olderThanMinutes: number): Promise<number>;
   /** Lists every key (for the orphan clean-up job); streams rather than collecting. */
   listKeys(): AsyncIterable<string>;
   /** Cheap reachability check for /health. */

@@ -170,7 +170,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   /** Removes temporary keys (crash leftovers) older than `olderThanMinutes`; returns how many. */
-  async removeStaleTempObjects(olderThanMinutes: number): Promise<number> {
+  async removeStaleUploads(olderThanMinutes: number): Promise<number> {
     const cutoff = Date.now() - olderThanMinutes * 60_000;
     const stale: string[] = [];
     for await (const item of this.listTempKeys()) {
@@ -237,7 +237,7 @@ export class S3ObjectStore implements ObjectStore {
     try {
       await this.client.removeObject(this.bucket, key);
     } catch {
-      // A leftover temp key costs only storage; removeStaleTempObjects sweeps it up later.
+      // A leftover temp key costs only storage; removeStaleUploads sweeps it up later.
     }
   }
 }

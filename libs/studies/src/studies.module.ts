@@ -11,11 +11,12 @@ import { SeriesEntity } from './entities/series.entity.js';
 import { StudyEntity } from './entities/study.entity.js';
 import { InstanceIndexRepository } from './ingest/instance-index.repository.js';
 import { InstanceIngestService } from './ingest/instance-ingest.service.js';
+import { OrphanObjectSweeper } from './ingest/orphan-object-sweeper.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([StudyEntity, SeriesEntity, InstanceEntity]), PatientsModule],
   controllers: [StowController, QidoController, WadoController],
-  providers: [InstanceIndexRepository, InstanceIngestService, StowService, StudyReadRepository],
-  exports: [InstanceIngestService, StudyReadRepository],
+  providers: [InstanceIndexRepository, InstanceIngestService, OrphanObjectSweeper, StowService, StudyReadRepository],
+  exports: [InstanceIngestService, OrphanObjectSweeper, StudyReadRepository],
 })
 export class StudiesModule {}

@@ -56,7 +56,7 @@ describe('LocalDiskObjectStore specifics', () => {
     const hourAgo = new Date(Date.now() - 60 * 60_000);
     await utimes(stale, hourAgo, hourAgo);
     await utimes(foreign, hourAgo, hourAgo);
-    expect(await store.removeStaleTempFiles(30)).toBe(1);
+    expect(await store.removeStaleUploads(30)).toBe(1);
     expect((await readdir(store.tempDir)).sort()).toEqual([path.basename(fresh), 'keep-me.txt'].sort());
   });
 

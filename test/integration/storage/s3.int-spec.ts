@@ -107,15 +107,15 @@ describe('S3ObjectStore specifics', () => {
     await expect(store.ping()).rejects.toThrow('does not exist');
   });
 
-  it('removeStaleTempObjects removes only temp keys older than the cut-off', async () => {
+  it('removeStaleUploads removes only temp keys older than the cut-off', async () => {
     const store = await freshStore();
     const client = new Client({ ...optionsFor(store.bucket) });
     await client.putObject(store.bucket, 'tmp/left-by-a-crash', Buffer.from('partial'));
     const kept = await store.put(Readable.from([Buffer.from('kept')]));
-    expect(await store.removeStaleTempObjects(30)).toBe(0);
+    expect(await store.removeStaleUploads(30)).toBe(0);
     expect(await tempKeys(store)).toEqual(['tmp/left-by-a-crash']);
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    expect(await store.removeStaleTempObjects(0)).toBe(1);
+    expect(await store.removeStaleUploads(0)).toBe(1);
     expect(await tempKeys(store)).toEqual([]);
     expect(await store.stat(kept.key)).not.toBeNull();
   });

@@ -34,6 +34,10 @@ export const hubConfigSchema = z
     STOW_MAX_REQUEST_BYTES: positiveInt(8 * 1024 ** 3),
     STOW_MAX_INSTANCE_BYTES: positiveInt(4 * 1024 ** 3),
 
+    // The object clean-up job: how often it runs (0: never) and how old an unreferenced object must be to go.
+    ORPHAN_SWEEP_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
+    ORPHAN_GRACE_MINUTES: z.coerce.number().int().min(0).default(60),
+
     HUB_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     HUB_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
     HUB_REQUIRE_2FA: bool.default(false),

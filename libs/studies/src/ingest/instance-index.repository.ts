@@ -49,11 +49,13 @@ export class InstanceIndexRepository {
   }
 
   /** Deletes the object unless a committed row points to it (another instance may have the same bytes). */
-  async deleteObjectIfUnreferenced(key: string): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
+  async deleteObjectIfUnreferenced(key: string): Promise<boolean> {
+    return this.dataSource.transaction(async (m) => {
       await lock(m, `object:${key}`);
       const rows: unknown[] = await m.query('SELECT 1 FROM instances WHERE object_key = $1 LIMIT 1', [key]);
-      if (rows.length === 0) await this.store.delete(key);
+      if (rows.length > 0) return false;
+      await this.store.delete(key);
+      return true;
     });
   }
 

@@ -1,0 +1,71 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { HUB_CONFIG, type HubConfig } from '@hub/core';
+import { OBJECT_STORE, type ObjectStore } from '@hub/storage';
+import { InstanceIndexRepository } from './instance-index.repository.js';
+
+export interface SweepResult {
+  examined: number;
+  removed: number;
+  staleUploads: number;
+}
+
+/**
+ * Removes objects no committed row points to (what a crash between "stored" and "filed" leaves), once they are older
+ * than the grace period, so an ingest still in flight is never touched; and temporary uploads a crash left behind.
+ * Deletion goes through the same lock the indexer takes, so a row can never end up pointing at a removed object.
+ * Runs in each hub process on a timer; the lock makes concurrent sweeps harmless.
+ */
+@Injectable()
+export class OrphanObjectSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('OrphanSweeper');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<SweepResult>;
+
+  constructor(
+    @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    private readonly index: InstanceIndexRepository,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const minutes = this.config.ORPHAN_SWEEP_INTERVAL_MINUTES;
+    if (minutes === 0) return;
+    this.timer = setInterval(() => void this.sweepLogged(), minutes * 60_000);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One pass; concurrent calls share the pass in progress. */
+  sweep(graceMinutes = this.config.ORPHAN_GRACE_MINUTES): Promise<SweepResult> {
+    this.running ??= this.pass(graceMinutes).finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async pass(graceMinutes: number): Promise<SweepResult> {
+    const cutoff = Date.now() - graceMinutes * 60_000;
+    let examined = 0;
+    let removed = 0;
+    for await (const key of this.store.listKeys()) {
+      examined += 1;
+      const stat = await this.store.stat(key);
+      if (!stat || stat.lastModified.getTime() > cutoff) continue;
+      if (await this.index.deleteObjectIfUnreferenced(key)) removed += 1;
+    }
+    const staleUploads = await this.store.removeStaleUploads(graceMinutes);
+    return { examined, removed, staleUploads };
+  }
+
+  private async sweepLogged(): Promise<void> {
+    try {
+      const result = await this.sweep();
+      if (result.removed > 0 || result.staleUploads > 0)
+        this.logger.log(`removed ${result.removed} orphan objects and ${result.staleUploads} stale uploads`);
+    } catch (err) {
+      this.logger.error(`orphan sweep failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}

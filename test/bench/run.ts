@@ -4,10 +4,12 @@
  */
 import type { BenchResult } from './bench-result.js';
 import { describeMachine } from './machine.js';
+import { runIngestBench } from './ingest.bench.js';
 import { runStorageBench } from './storage.bench.js';
 
 const benches: Record<string, () => Promise<BenchResult[]>> = {
   storage: runStorageBench,
+  ingest: runIngestBench,
 };
 
 async function main(): Promise<void> {

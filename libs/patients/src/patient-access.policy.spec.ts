@@ -1,20 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Actor, Role } from '@hub/core';
+import type { Role } from '@hub/core';
+import { testActor } from '../../../test/support/actors.js';
 import { mayReadPatient, mayRegisterPatient } from './patient-access.policy.js';
 
-const actor = (
-  roles: Role[],
-  institutionId: string | null = 'inst-a',
-  consortiumId: string | null = 'cons-1',
-): Actor => ({
-  userId: 'u',
-  username: 'u',
-  roles,
-  institutionId,
-  consortiumId,
-  sessionId: 's',
-  mfa: false,
-});
+const actor = (roles: Role[], institutionId: string | null = 'inst-a', consortiumId: string | null = 'cons-1') =>
+  testActor(roles, institutionId, consortiumId);
 const patient = { consortiumId: 'cons-1', identifiers: [{ institutionId: 'inst-a', localId: 'P1' }] };
 
 describe('patient access policy', () => {

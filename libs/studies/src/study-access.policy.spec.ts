@@ -1,20 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Actor, Role } from '@hub/core';
+import type { Role } from '@hub/core';
+import { testActor } from '../../../test/support/actors.js';
 import { mayStoreStudies, studyScopeFor } from './study-access.policy.js';
 
-const actor = (
-  roles: Role[],
-  institutionId: string | null = 'clinic-1',
-  consortiumId: string | null = 'c-1',
-): Actor => ({
-  userId: 'u',
-  username: 'u',
-  roles,
-  institutionId,
-  consortiumId,
-  sessionId: 's',
-  mfa: false,
-});
+const actor = (roles: Role[], institutionId: string | null = 'clinic-1', consortiumId: string | null = 'c-1') =>
+  testActor(roles, institutionId, consortiumId);
 
 describe('study access policy', () => {
   it('scopes clinic staff to their institution', () => {

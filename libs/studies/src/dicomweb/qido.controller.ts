@@ -4,13 +4,28 @@ import type { Request, Response } from 'express';
 import { type Actor, CurrentActor } from '@hub/core';
 import type { DicomJsonDataset } from '../dicom/parsed-instance.js';
 import { assertUid, dicomwebBase } from './dicomweb-paths.js';
-import { parseQidoQuery } from './qido-query.js';
+import { parseQidoQuery, type QidoQuery } from './qido-query.js';
 import { instanceResult, seriesResult, studyResult } from './qido-response.js';
 import { StudyReadRepository } from './study-read.repository.js';
 
-const send = (res: Response, results: DicomJsonDataset[]) => {
-  res.status(200).type('application/dicom+json').send(JSON.stringify(results));
-};
+type Raw = Record<string, unknown>;
+
+/** Parse the query, search, answer DICOM JSON: the same three steps at every level. */
+async function answer<T>(
+  raw: Raw,
+  req: Request,
+  res: Response,
+  search: (q: QidoQuery) => Promise<T[]>,
+  toJson: (base: string, row: T, include: QidoQuery['includeFields']) => DicomJsonDataset,
+): Promise<void> {
+  const q = parseQidoQuery(raw);
+  const rows = await search(q);
+  const base = dicomwebBase(req);
+  res
+    .status(200)
+    .type('application/dicom+json')
+    .send(JSON.stringify(rows.map((row) => toJson(base, row, q.includeFields))));
+}
 
 /** QIDO-RS (PS3.18 §10.6): search at study, series and instance level, answered in DICOM JSON. */
 @ApiTags('dicomweb')
@@ -21,104 +36,60 @@ export class QidoController {
 
   @Get('studies')
   @ApiOperation({ summary: 'QIDO-RS: search for studies' })
-  async studies(
-    @CurrentActor() actor: Actor,
-    @Query() raw: Record<string, unknown>,
-    @Req() req: Request,
-    @Res() res: Response,
-  ) {
-    const q = parseQidoQuery(raw);
-    const rows = await this.reads.searchStudies(actor, q);
-    send(
-      res,
-      rows.map((s) => studyResult(dicomwebBase(req), s, q.includeFields)),
-    );
+  studies(@CurrentActor() actor: Actor, @Query() raw: Raw, @Req() req: Request, @Res() res: Response) {
+    return answer(raw, req, res, (q) => this.reads.searchStudies(actor, q), studyResult);
   }
 
   @Get('series')
   @ApiOperation({ summary: 'QIDO-RS: search for series in all studies' })
-  async allSeries(
-    @CurrentActor() actor: Actor,
-    @Query() raw: Record<string, unknown>,
-    @Req() req: Request,
-    @Res() res: Response,
-  ) {
-    const q = parseQidoQuery(raw);
-    send(
-      res,
-      (await this.reads.searchSeries(actor, q)).map((s) => seriesResult(dicomwebBase(req), s, q.includeFields)),
-    );
+  allSeries(@CurrentActor() actor: Actor, @Query() raw: Raw, @Req() req: Request, @Res() res: Response) {
+    return answer(raw, req, res, (q) => this.reads.searchSeries(actor, q), seriesResult);
   }
 
   @Get('studies/:study/series')
   @ApiOperation({ summary: 'QIDO-RS: search for series of a study' })
-  async studySeries(
+  studySeries(
     @CurrentActor() actor: Actor,
     @Param('study') study: string,
-    @Query() raw: Record<string, unknown>,
+    @Query() raw: Raw,
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    const q = parseQidoQuery(raw);
-    const rows = await this.reads.searchSeries(actor, q, assertUid(study, 'StudyInstanceUID'));
-    send(
-      res,
-      rows.map((s) => seriesResult(dicomwebBase(req), s, q.includeFields)),
-    );
+    const studyUid = assertUid(study, 'StudyInstanceUID');
+    return answer(raw, req, res, (q) => this.reads.searchSeries(actor, q, studyUid), seriesResult);
   }
 
   @Get('instances')
   @ApiOperation({ summary: 'QIDO-RS: search for instances in all studies' })
-  async allInstances(
-    @CurrentActor() actor: Actor,
-    @Query() raw: Record<string, unknown>,
-    @Req() req: Request,
-    @Res() res: Response,
-  ) {
-    const q = parseQidoQuery(raw);
-    send(
-      res,
-      (await this.reads.searchInstances(actor, q)).map((i) => instanceResult(dicomwebBase(req), i, q.includeFields)),
-    );
+  allInstances(@CurrentActor() actor: Actor, @Query() raw: Raw, @Req() req: Request, @Res() res: Response) {
+    return answer(raw, req, res, (q) => this.reads.searchInstances(actor, q), instanceResult);
   }
 
   @Get('studies/:study/instances')
   @ApiOperation({ summary: 'QIDO-RS: search for instances of a study' })
-  async studyInstances(
+  studyInstances(
     @CurrentActor() actor: Actor,
     @Param('study') study: string,
-    @Query() raw: Record<string, unknown>,
+    @Query() raw: Raw,
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    const q = parseQidoQuery(raw);
-    const rows = await this.reads.searchInstances(actor, q, assertUid(study, 'StudyInstanceUID'));
-    send(
-      res,
-      rows.map((i) => instanceResult(dicomwebBase(req), i, q.includeFields)),
-    );
+    const studyUid = assertUid(study, 'StudyInstanceUID');
+    return answer(raw, req, res, (q) => this.reads.searchInstances(actor, q, studyUid), instanceResult);
   }
 
   @Get('studies/:study/series/:series/instances')
   @ApiOperation({ summary: 'QIDO-RS: search for instances of a series' })
-  async seriesInstances(
+  seriesInstances(
     @CurrentActor() actor: Actor,
     @Param('study') study: string,
     @Param('series') series: string,
-    @Query() raw: Record<string, unknown>,
+    @Query() raw: Raw,
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    const q = parseQidoQuery(raw);
-    const rows = await this.reads.searchInstances(
-      actor,
-      q,
-      assertUid(study, 'StudyInstanceUID'),
-      assertUid(series, 'SeriesInstanceUID'),
-    );
-    send(
-      res,
-      rows.map((i) => instanceResult(dicomwebBase(req), i, q.includeFields)),
-    );
+    const studyUid = assertUid(study, 'StudyInstanceUID');
+    const seriesUid = assertUid(series, 'SeriesInstanceUID');
+    return answer(raw, req, res, (q) => this.reads.searchInstances(actor, q, studyUid, seriesUid), instanceResult);
   }
 }

@@ -47,23 +47,9 @@ export interface NewConsortium {
   name: string;
 }
 
-export interface NewInstitution {
-  consortiumId: string;
-  code: string;
-  name: string;
-  level: InstitutionLevel;
-  gridArea: string | null;
-}
+export type NewInstitution = Omit<Institution, 'id' | 'createdAt'>;
 
-export interface NewCentre {
-  consortiumId: string;
-  hostInstitutionId: string;
-  name: string;
-  discipline: Discipline;
-  sla: CentreSla;
-  twoStepSignoff: boolean;
-  servedInstitutionIds: string[];
-}
+export type NewCentre = Omit<Centre, 'id' | 'createdAt'>;
 
 /** What an administrator asks for; consortiumId defaults to the caller's own. */
 export interface InstitutionRequest {

@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { QueryFailedError } from 'typeorm';
 import { DomainError, type DomainErrorKind } from '@hub/core';
 
 const STATUS: Record<DomainErrorKind, number> = {
@@ -37,9 +38,7 @@ export class HubExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(exception);
-    if (body.statusCode >= 500) {
-      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-    }
+    if (body.statusCode >= 500) this.logger.error(describeForLog(exception));
     if (!response.headersSent) response.status(body.statusCode).json(body);
   }
 
@@ -72,6 +71,19 @@ export class HubExceptionFilter implements ExceptionFilter {
       message: 'Something went wrong on the hub; it has been logged',
     };
   }
+}
+
+/**
+ * A server error for the log. Database messages quote the values they choke on (a name, an id), so for those only the
+ * SQLSTATE and the stack frames are kept: no patient data in log lines.
+ */
+export function describeForLog(exception: unknown): string {
+  if (exception instanceof QueryFailedError) {
+    const code = (exception.driverError as { code?: unknown } | undefined)?.code;
+    const frames = (exception.stack ?? '').split('\n').slice(1).join('\n');
+    return `database error ${typeof code === 'string' ? code : 'unknown'} (message withheld: it may quote values)\n${frames}`;
+  }
+  return exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
 }
 
 interface BodyParserError {

@@ -1,11 +1,10 @@
 import type { Request } from 'express';
 import { DomainError } from '@hub/core';
-
-const UID = /^[0-9]+(\.[0-9]+)*$/;
+import { isValidUid } from '../dicom/instance-fields.js';
 
 /** A UID from the URL path: digits and dots, at most 64 characters. */
 export function assertUid(value: string, what: string): string {
-  if (value.length > 64 || !UID.test(value)) {
+  if (!isValidUid(value)) {
     throw new DomainError(
       'invalid',
       `${what} '${value.slice(0, 80)}' is not a DICOM UID (digits and dots, at most 64)`,

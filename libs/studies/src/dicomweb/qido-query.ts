@@ -1,4 +1,5 @@
 import { DomainError } from '@hub/core';
+import { isValidUid } from '../dicom/instance-fields.js';
 import { toTag } from './dicom-keywords.js';
 
 export type QidoLevel = 'study' | 'series' | 'instance';
@@ -51,7 +52,6 @@ const KEYS = {
 } as const;
 
 const CONTROL_PARAMS = new Set(['limit', 'offset', 'includefield', 'fuzzymatching']);
-const UID = /^[0-9]+(\.[0-9]+)*$/;
 
 /** DICOM wildcards (* any run, ? one character) as an SQL LIKE pattern with LIKE's own characters escaped. */
 export function wildcardToLike(value: string): string {
@@ -77,8 +77,7 @@ export function parseDateRange(value: string): DateRange {
 
 const uidList = (name: string, value: string): string[] => {
   const uids = value.split(/[\\,]/).filter(Boolean);
-  for (const uid of uids)
-    if (!UID.test(uid) || uid.length > 64) throw new DomainError('invalid', `${name} '${uid}' is not a UID`);
+  for (const uid of uids) if (!isValidUid(uid)) throw new DomainError('invalid', `${name} '${uid}' is not a UID`);
   return uids;
 };
 

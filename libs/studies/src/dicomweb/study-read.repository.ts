@@ -90,8 +90,16 @@ class Where {
   }
 }
 
-const SAMPLE = (level: 'study' | 'series') =>
-  `(SELECT i.metadata FROM instances i WHERE i.${level}_id = ${level === 'study' ? 's' : 'x'}.id ORDER BY i.instance_number NULLS LAST, i.created_at LIMIT 1)`;
+/** Stored headers are only read when a caller asked for them (includefield, /metadata): they are the bulk of a row. */
+const wantsHeaders = (q: QidoQuery) => q.includeFields === 'all' || q.includeFields.length > 0;
+
+const SAMPLE = (level: 'study' | 'series', wanted: boolean) =>
+  wanted
+    ? `(SELECT i.metadata FROM instances i WHERE i.${level}_id = ${level === 'study' ? 's' : 'x'}.id ORDER BY i.instance_number NULLS LAST, i.created_at LIMIT 1)`
+    : `'{}'::jsonb`;
+
+const INSTANCE_COLUMNS = `i.sop_instance_uid, i.sop_class_uid, i.instance_number, i.number_of_frames, i.rows, i.columns,
+  i.transfer_syntax_uid, i.object_key, i.size`;
 
 @Injectable()
 export class StudyReadRepository {
@@ -109,7 +117,7 @@ export class StudyReadRepository {
          ARRAY(SELECT DISTINCT x.modality FROM series x WHERE x.study_id = s.id AND x.modality IS NOT NULL) AS modalities,
          (SELECT count(*) FROM series x WHERE x.study_id = s.id)::int AS series_count,
          (SELECT count(*) FROM instances i WHERE i.study_id = s.id)::int AS instance_count,
-         ${SAMPLE('study')} AS sample
+         ${SAMPLE('study', wantsHeaders(q))} AS sample
        FROM studies s WHERE ${w.sql}
        ORDER BY s.study_date DESC NULLS LAST, s.created_at DESC ${w.page(q.limit, q.offset)}`,
       w.params,
@@ -129,7 +137,7 @@ export class StudyReadRepository {
     const rows: Record<string, unknown>[] = await this.dataSource.query(
       `SELECT x.*, s.study_instance_uid, s.patient_id,
          (SELECT count(*) FROM instances i WHERE i.series_id = x.id)::int AS instance_count,
-         ${SAMPLE('series')} AS sample
+         ${SAMPLE('series', wantsHeaders(q))} AS sample
        FROM series x JOIN studies s ON s.id = x.study_id WHERE ${w.sql}
        ORDER BY s.study_instance_uid, x.series_number NULLS LAST, x.created_at ${w.page(q.limit, q.offset)}`,
       w.params,
@@ -149,19 +157,27 @@ export class StudyReadRepository {
     if (q.sopClassUids) w.add('i.sop_class_uid = ANY($?)', q.sopClassUids);
     if (q.sopInstanceUids) w.add('i.sop_instance_uid = ANY($?)', q.sopInstanceUids);
     if (q.instanceNumber !== undefined) w.add('i.instance_number = $?', q.instanceNumber);
-    const instances = await this.instances(this.dataSource.manager, w, w.page(q.limit, q.offset));
+    const instances = await this.instances(this.dataSource.manager, w, w.page(q.limit, q.offset), wantsHeaders(q));
     await this.auditReads('dicomweb.qido.instances', instances);
     return instances;
   }
 
-  /** The instances of a study, series or single instance, for WADO-RS; 404 when the caller can see none of them. */
-  async forRetrieval(actor: Actor, target: RetrievalTarget, action: string): Promise<InstanceSummary[]> {
+  /**
+   * The instances of a study, series or single instance, for WADO-RS; 404 when the caller can see none of them.
+   * `withHeaders` for /metadata; retrieving bytes needs only the object keys.
+   */
+  async forRetrieval(
+    actor: Actor,
+    target: RetrievalTarget,
+    action: string,
+    withHeaders: boolean,
+  ): Promise<InstanceSummary[]> {
     const w = new Where(this.scope(actor));
     w.add('s.study_instance_uid = $?', target.study);
     if (target.series) w.add('x.series_instance_uid = $?', target.series);
     if (target.instance) w.add('i.sop_instance_uid = $?', target.instance);
     return this.dataSource.transaction(async (m) => {
-      const found = await this.instances(m, w, '');
+      const found = await this.instances(m, w, '', withHeaders);
       if (found.length === 0) {
         const what = target.instance ? 'Instance' : target.series ? 'Series' : 'Study';
         throw notFound(what, target.instance ?? target.series ?? target.study);
@@ -171,9 +187,9 @@ export class StudyReadRepository {
     });
   }
 
-  private async instances(m: EntityManager, w: Where, page: string): Promise<InstanceSummary[]> {
+  private async instances(m: EntityManager, w: Where, page: string, withHeaders: boolean): Promise<InstanceSummary[]> {
     const rows: Record<string, unknown>[] = await m.query(
-      `SELECT i.*, x.series_instance_uid, s.study_instance_uid, s.patient_id
+      `SELECT ${INSTANCE_COLUMNS}, ${withHeaders ? 'i.metadata' : `'{}'::jsonb AS metadata`}, x.series_instance_uid, s.study_instance_uid, s.patient_id
        FROM instances i JOIN series x ON x.id = i.series_id JOIN studies s ON s.id = i.study_id
        WHERE ${w.sql}
        ORDER BY s.study_instance_uid, x.series_number NULLS LAST, x.series_instance_uid, i.instance_number NULLS LAST,

@@ -98,7 +98,7 @@ export class WadoController {
     res: Response,
   ): Promise<void> {
     const requested = acceptedTransferSyntax(accept);
-    const instances = await this.reads.forRetrieval(actor, target, 'dicomweb.wado.retrieve');
+    const instances = await this.reads.forRetrieval(actor, target, 'dicomweb.wado.retrieve', false);
     assertServable(
       requested,
       instances.map((i) => i.transferSyntaxUid),
@@ -107,7 +107,7 @@ export class WadoController {
   }
 
   private async metadata(actor: Actor, target: RetrievalTarget, res: Response): Promise<void> {
-    const instances = await this.reads.forRetrieval(actor, target, 'dicomweb.wado.metadata');
+    const instances = await this.reads.forRetrieval(actor, target, 'dicomweb.wado.metadata', true);
     res
       .status(200)
       .type('application/dicom+json')

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
+import pg from 'pg';
 import request from 'supertest';
 import { createHubApp } from '../../apps/hub/src/create-hub-app.js';
 import { createTestDatabase } from './test-database.js';
@@ -16,6 +17,8 @@ export interface TestApp {
   adminUrl: string;
   appUrl: string;
   dataDir: string;
+  /** The test database as its owner, for looking at rows a test cannot see through the API. */
+  sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -39,13 +42,16 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ...env,
   });
   await app.listen(0, '127.0.0.1');
+  const pool = new pg.Pool({ connectionString: db.adminUrl, max: 2 });
   return {
     app,
     http: app.getHttpServer() as Server,
     adminUrl: db.adminUrl,
     appUrl: db.appUrl,
     dataDir,
+    sql: async (text, params) => (await pool.query(text, params)).rows,
     close: async () => {
+      await pool.end();
       await app.close();
       await db.drop();
       await rm(dataDir, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import {
   ReadingPrivilegeEntity,
 } from '@hub/consortium';
 import { PatientEntity, PatientIdentifierEntity } from '@hub/patients';
-import { InstanceEntity, SeriesEntity, StudyEntity } from '@hub/studies';
+import { InstanceEntity, LabResultEntity, SeriesEntity, StudyEntity, StudyFileEntity } from '@hub/studies';
 
 /** Every entity of the hub: the migration generator and the schema drift test compare these with the migrations. */
 export const allEntities = [
@@ -26,4 +26,6 @@ export const allEntities = [
   StudyEntity,
   SeriesEntity,
   InstanceEntity,
+  StudyFileEntity,
+  LabResultEntity,
 ];

@@ -7,5 +7,6 @@ export * from './domain/actor.js';
 export * from './context/request-context.js';
 export * from './pagination/page.js';
 export * from './config/hub-config.module.js';
+export * from './config/generated-secret.js';
 export * from './http/access.decorators.js';
 export * from './domain/institution-scope.js';

@@ -4,3 +4,5 @@ export * from './patient.types.js';
 export * from './patient-access.policy.js';
 export * from './patient.repository.js';
 export * from './patients.module.js';
+export * from './national-id.js';
+export * from './dto/register-patient.dto.js';

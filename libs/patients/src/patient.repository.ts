@@ -3,8 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditTrail } from '@hub/audit';
 import { type Actor, conflict, DomainError, forbidden, notFound } from '@hub/core';
+import { NationalIdHasher } from './national-id.js';
 import { mayReadPatient, mayRegisterPatient } from './patient-access.policy.js';
-import type { NewPatient, Patient, PatientIdentifier, Sex } from './patient.types.js';
+import type { NewPatient, Patient, PatientIdentifier, PatientResolution, Sex } from './patient.types.js';
 
 interface PatientRow {
   id: string;
@@ -12,6 +13,7 @@ interface PatientRow {
   name: string;
   sex: Sex | null;
   birth_date: string | null;
+  national_id_hash: string | null;
   created_at: Date;
 }
 
@@ -24,6 +26,7 @@ export class PatientRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditTrail,
+    private readonly nationalIds: NationalIdHasher,
   ) {}
 
   async register(actor: Actor, input: NewPatient): Promise<Patient> {
@@ -31,73 +34,121 @@ export class PatientRepository {
       await this.audit.record({ action: 'patient.create', objectType: 'patient', outcome: 'denied' });
       throw forbidden('Only clinic staff of an institution can register patients');
     }
-    const institutionId = actor.institutionId!;
     return this.dataSource.transaction(async (m) => {
-      // Serialise registrations of the same local id, so two uploads of one patient never make two records.
-      await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${institutionId}/${input.localId}`]);
-      const existing: { patient_id: string }[] = await m.query(
-        'SELECT patient_id FROM patient_identifiers WHERE institution_id = $1 AND local_id = $2',
-        [institutionId, input.localId],
-      );
-      if (existing[0]) {
-        throw conflict(`Local patient id '${input.localId}' is already registered at your institution`, {
-          patientId: existing[0].patient_id,
-        });
-      }
-      const [row]: PatientRow[] = await m.query(
-        `INSERT INTO patients (consortium_id, name, sex, birth_date) VALUES ($1, $2, $3, $4) RETURNING *`,
-        [actor.consortiumId, input.name, input.sex ?? null, input.birthDate ?? null],
-      );
-      await m.query('INSERT INTO patient_identifiers (institution_id, local_id, patient_id) VALUES ($1, $2, $3)', [
-        institutionId,
-        input.localId,
-        row!.id,
-      ]);
-      await this.audit.record(
-        { action: 'patient.create', objectType: 'patient', objectId: row!.id, patientId: row!.id },
-        m,
-      );
-      return this.toPatient(row!, [{ institutionId, localId: input.localId }]);
+      const { patientId } = await this.resolveIn(m, actor, input, 'registration');
+      return (await this.load(m, patientId))!;
     });
   }
 
   /**
-   * The consortium patient for (caller's institution, local patient id), created on first sight, inside the caller's
-   * transaction (study ingest). An existing record is not overwritten by what a later file says.
+   * The consortium patient for (caller's institution, local patient id), inside the caller's transaction (study
+   * ingest): the existing record, the record of the same person at another institution (same national id), or a new
+   * one. An existing record is not overwritten by what a later file says.
    */
   async resolveForIngest(
     m: EntityManager,
     actor: Actor,
     input: NewPatient,
-  ): Promise<{ patientId: string; created: boolean }> {
+  ): Promise<{ patientId: string; resolution: PatientResolution }> {
     if (!mayRegisterPatient(actor)) throw forbidden('Only clinic staff of an institution can send studies');
+    return this.resolveIn(m, actor, input, 'ingest');
+  }
+
+  private async resolveIn(
+    m: EntityManager,
+    actor: Actor,
+    input: NewPatient,
+    via: 'registration' | 'ingest',
+  ): Promise<{ patientId: string; resolution: PatientResolution }> {
     const institutionId = actor.institutionId!;
+    const nationalIdHash = input.nationalId === undefined ? null : this.nationalIds.hash(input.nationalId);
+    // Serialise resolutions of the same local id (and national id), so two uploads never make two records.
     await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${institutionId}/${input.localId}`]);
-    const [existing]: { patient_id: string }[] = await m.query(
-      'SELECT patient_id FROM patient_identifiers WHERE institution_id = $1 AND local_id = $2',
+    if (nationalIdHash) await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`nid:${nationalIdHash}`]);
+    const [existing]: { patient_id: string; national_id_hash: string | null }[] = await m.query(
+      `SELECT i.patient_id, p.national_id_hash FROM patient_identifiers i JOIN patients p ON p.id = i.patient_id
+        WHERE i.institution_id = $1 AND i.local_id = $2`,
       [institutionId, input.localId],
     );
-    if (existing) return { patientId: existing.patient_id, created: false };
-    const [row]: { id: string }[] = await m.query(
-      'INSERT INTO patients (consortium_id, name, sex, birth_date) VALUES ($1, $2, $3, $4) RETURNING id',
-      [actor.consortiumId, input.name, input.sex ?? null, input.birthDate ?? null],
+    if (existing) {
+      if (via === 'registration') {
+        throw conflict(`Local patient id '${input.localId}' is already registered at your institution`, {
+          patientId: existing.patient_id,
+        });
+      }
+      if (nationalIdHash) await this.attachNationalId(m, existing, nationalIdHash);
+      return { patientId: existing.patient_id, resolution: 'existing' };
+    }
+    const linked = nationalIdHash ? await this.findByNationalIdHash(m, actor.consortiumId!, nationalIdHash) : null;
+    const patientId =
+      linked ??
+      (
+        (await m.query(
+          `INSERT INTO patients (consortium_id, name, sex, birth_date, national_id_hash) VALUES ($1, $2, $3, $4, $5)
+           RETURNING id`,
+          [actor.consortiumId, input.name, input.sex ?? null, input.birthDate ?? null, nationalIdHash],
+        )) as { id: string }[]
+      )[0]!.id;
+    await m.query(
+      'INSERT INTO patient_identifiers (institution_id, local_id, patient_id, issuer) VALUES ($1, $2, $3, $4)',
+      [institutionId, input.localId, patientId, input.issuer ?? null],
     );
-    await m.query('INSERT INTO patient_identifiers (institution_id, local_id, patient_id) VALUES ($1, $2, $3)', [
-      institutionId,
-      input.localId,
-      row!.id,
-    ]);
     await this.audit.record(
       {
-        action: 'patient.create',
+        action: linked ? 'patient.link' : 'patient.create',
         objectType: 'patient',
-        objectId: row!.id,
-        patientId: row!.id,
-        details: { via: 'ingest' },
+        objectId: patientId,
+        patientId,
+        details: { via, ...(linked ? { matchedBy: 'national-id' } : {}) },
       },
       m,
     );
-    return { patientId: row!.id, created: true };
+    return { patientId, resolution: linked ? 'linked' : 'created' };
+  }
+
+  private async findByNationalIdHash(m: EntityManager, consortiumId: string, hash: string): Promise<string | null> {
+    const [row]: { id: string }[] = await m.query(
+      'SELECT id FROM patients WHERE consortium_id = $1 AND national_id_hash = $2',
+      [consortiumId, hash],
+    );
+    return row?.id ?? null;
+  }
+
+  /** A national id arriving for a record that has none is kept; one that contradicts the record is refused. */
+  private async attachNationalId(
+    m: EntityManager,
+    existing: { patient_id: string; national_id_hash: string | null },
+    hash: string,
+  ): Promise<void> {
+    if (existing.national_id_hash === hash) return;
+    if (existing.national_id_hash !== null) {
+      throw conflict('The national id differs from the one on record for this local patient id');
+    }
+    const [consortium]: { consortium_id: string }[] = await m.query(
+      'SELECT consortium_id FROM patients WHERE id = $1',
+      [existing.patient_id],
+    );
+    const other = await this.findByNationalIdHash(m, consortium!.consortium_id, hash);
+    if (other) {
+      throw conflict(
+        'The national id belongs to another patient record in the consortium; an administrator must merge the two',
+        { patientId: existing.patient_id },
+      );
+    }
+    await m.query('UPDATE patients SET national_id_hash = $2, updated_at = now() WHERE id = $1', [
+      existing.patient_id,
+      hash,
+    ]);
+    await this.audit.record(
+      {
+        action: 'patient.update',
+        objectType: 'patient',
+        objectId: existing.patient_id,
+        patientId: existing.patient_id,
+        details: { field: 'nationalIdHash' },
+      },
+      m,
+    );
   }
 
   async findById(actor: Actor, id: string): Promise<Patient> {
@@ -157,6 +208,7 @@ export class PatientRepository {
       sex: row.sex,
       birthDate: row.birth_date,
       identifiers,
+      nationalIdOnRecord: row.national_id_hash !== null,
       createdAt: row.created_at,
     };
   }

@@ -13,6 +13,8 @@ export interface Patient {
   sex: Sex | null;
   birthDate: string | null;
   identifiers: PatientIdentifier[];
+  /** Whether a national id (as its keyed hash) is on record; the number itself is never stored. */
+  nationalIdOnRecord: boolean;
   createdAt: Date;
 }
 
@@ -21,4 +23,11 @@ export interface NewPatient {
   name: string;
   sex?: Sex;
   birthDate?: string;
+  /** Resident identity number: only its keyed hash is stored, to link the same person across institutions. */
+  nationalId?: string;
+  /** IssuerOfPatientID of the local id, when the source names one. */
+  issuer?: string;
 }
+
+/** How a (institution, local id) was resolved: an existing identifier, a link by national id, or a new record. */
+export type PatientResolution = 'existing' | 'linked' | 'created';

@@ -7,6 +7,8 @@ import { StowService } from './dicomweb/stow.service.js';
 import { StudyReadRepository } from './dicomweb/study-read.repository.js';
 import { WadoController } from './dicomweb/wado.controller.js';
 import { InstanceEntity } from './entities/instance.entity.js';
+import { LabResultEntity } from './entities/lab-result.entity.js';
+import { StudyFileEntity } from './entities/study-file.entity.js';
 import { SeriesEntity } from './entities/series.entity.js';
 import { StudyEntity } from './entities/study.entity.js';
 import { InstanceIndexRepository } from './ingest/instance-index.repository.js';
@@ -14,7 +16,7 @@ import { InstanceIngestService } from './ingest/instance-ingest.service.js';
 import { OrphanObjectSweeper } from './ingest/orphan-object-sweeper.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([StudyEntity, SeriesEntity, InstanceEntity]), PatientsModule],
+  imports: [TypeOrmModule.forFeature([StudyEntity, SeriesEntity, InstanceEntity, StudyFileEntity, LabResultEntity]), PatientsModule],
   controllers: [StowController, QidoController, WadoController],
   providers: [InstanceIndexRepository, InstanceIngestService, OrphanObjectSweeper, StowService, StudyReadRepository],
   exports: [InstanceIngestService, OrphanObjectSweeper, StudyReadRepository],

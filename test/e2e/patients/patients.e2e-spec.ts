@@ -102,4 +102,77 @@ describe('patients: registration and reads are scoped to the institution', () =>
       .expect(404);
     await request(t.http).get('/api/patients/not-a-uuid').auth(a.tokens.clinic_doctor, { type: 'bearer' }).expect(400);
   });
+
+  describe('national id linking', () => {
+    // Made-up numbers with valid check digits (GB 11643-1999).
+    const NATIONAL_ID = '11010519491231002X';
+    const OTHER_NATIONAL_ID = '440524188001010014';
+
+    it('links the same person registered at two clinics into one record and stores no readable number', async () => {
+      const first = await register(a.tokens.clinic_doctor, {
+        localId: 'NID-1',
+        name: '赵六',
+        nationalId: NATIONAL_ID,
+        issuer: 'HIS',
+      }).expect(201);
+      expect(first.body.nationalIdOnRecord).toBe(true);
+      const second = await register(otherClinicDoctor, {
+        localId: 'C2-77',
+        name: '赵六',
+        nationalId: NATIONAL_ID.toLowerCase(),
+      }).expect(201);
+      expect(second.body.id).toBe(first.body.id);
+      expect(second.body.identifiers).toEqual([
+        { institutionId: a.clinicIds[0], localId: 'NID-1' },
+        { institutionId: a.clinicIds[1], localId: 'C2-77' },
+      ]);
+      const [row] = await t.sql<{ national_id_hash: string }>('SELECT national_id_hash FROM patients WHERE id = $1', [
+        first.body.id,
+      ]);
+      expect(row.national_id_hash).toMatch(/^[0-9a-f]{64}$/);
+      const dump = JSON.stringify(await t.sql('SELECT * FROM patients'));
+      expect(dump).not.toContain(NATIONAL_ID);
+      const [issuer] = await t.sql<{ issuer: string }>('SELECT issuer FROM patient_identifiers WHERE local_id = $1', [
+        'NID-1',
+      ]);
+      expect(issuer.issuer).toBe('HIS');
+      const [link] = await t.sql<{ details: object }>(
+        "SELECT details FROM audit_events WHERE action = 'patient.link' AND patient_id = $1",
+        [first.body.id],
+      );
+      expect(link.details).toMatchObject({ matchedBy: 'national-id' });
+    });
+
+    it('does not link across consortia', async () => {
+      const inA = await register(a.tokens.clinic_doctor, {
+        localId: 'NID-2',
+        name: '钱七',
+        nationalId: OTHER_NATIONAL_ID,
+      });
+      const inB = await register(b.tokens.clinic_doctor, {
+        localId: 'NID-2',
+        name: '钱七',
+        nationalId: OTHER_NATIONAL_ID,
+      });
+      expect(inA.status).toBe(201);
+      expect(inB.status).toBe(201);
+      expect(inB.body.id).not.toBe(inA.body.id);
+    });
+
+    it('refuses an invalid national id with 422 and does not quote it back', async () => {
+      const res = await register(a.tokens.clinic_doctor, {
+        localId: 'NID-3',
+        name: '孙八',
+        nationalId: '110105194912310021',
+      }).expect(422);
+      expect(res.body.message).toMatch(/check digit/);
+      expect(JSON.stringify(res.body)).not.toContain('110105194912310021');
+      await register(a.tokens.clinic_doctor, { localId: 'NID-3', name: '孙八', nationalId: 12345 }).expect(400);
+      const [count] = await t.sql<{ n: number }>(
+        'SELECT count(*)::int AS n FROM patient_identifiers WHERE local_id = $1',
+        ['NID-3'],
+      );
+      expect(count.n).toBe(0);
+    });
+  });
 });

@@ -38,6 +38,17 @@ export const hubConfigSchema = z
     ORPHAN_SWEEP_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
     ORPHAN_GRACE_MINUTES: z.coerce.number().int().min(0).default(60),
 
+    // Non-DICOM uploads (POST /api/studies): per file sent in the form, files per request; bigger files go through the
+    // resumable upload endpoint (tus), whose uploads are kept this many hours before an unfinished one is removed.
+    UPLOAD_MAX_FILE_BYTES: positiveInt(512 * 1024 ** 2),
+    UPLOAD_MAX_FILES: positiveInt(20),
+    RESUMABLE_UPLOAD_MAX_BYTES: positiveInt(32 * 1024 ** 3),
+    RESUMABLE_UPLOAD_EXPIRY_HOURS: positiveInt(24),
+
+    // Key for the keyed hash of national identity numbers (patient linking across institutions). Set it in production
+    // and never change it: hashes made under another key no longer match. Generated under DATA_DIR when unset.
+    PATIENT_ID_HMAC_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+
     HUB_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     HUB_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
     HUB_REQUIRE_2FA: bool.default(false),

@@ -2,5 +2,11 @@
 import { Foundation1795333841708 } from './1795333841708-Foundation.js';
 import { AuditTrail1795333900000 } from './1795333900000-AuditTrail.js';
 import { Studies1795336572586 } from './1795336572586-Studies.js';
+import { NonDicomStudies1795339894656 } from './1795339894656-NonDicomStudies.js';
 
-export const migrations = [Foundation1795333841708, AuditTrail1795333900000, Studies1795336572586];
+export const migrations = [
+  Foundation1795333841708,
+  AuditTrail1795333900000,
+  Studies1795336572586,
+  NonDicomStudies1795339894656,
+];

@@ -9,6 +9,8 @@ export class PatientIdentifierEntity {
   @PrimaryColumn({ type: 'uuid' }) institutionId!: string;
   @PrimaryColumn({ type: 'text' }) localId!: string;
   @Column({ type: 'uuid' }) patientId!: string;
+  /** IssuerOfPatientID as the institution first sent it (its HIS, its PACS …); informational, not part of the key. */
+  @Column({ type: 'text', nullable: true }) issuer!: string | null;
   @ManyToOne(() => InstitutionEntity, { onDelete: 'RESTRICT', nullable: false })
   @JoinColumn({ name: 'institution_id' })
   institution?: InstitutionEntity;

@@ -21,6 +21,10 @@ import { PatientEntity } from '@hub/patients';
 @Index('uq_studies_study_instance_uid', ['studyInstanceUid'], { unique: true })
 @Index('idx_studies_institution_date', ['institutionId', 'studyDate'])
 @Index('idx_studies_patient', ['patientId'])
+@Index('uq_studies_upload_accession', ['institutionId', 'accessionNumber'], {
+  unique: true,
+  where: 'study_instance_uid IS NULL AND accession_number IS NOT NULL',
+})
 @Check('chk_studies_discipline', "discipline IN ('imaging', 'ecg', 'lab', 'pathology')")
 export class StudyEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
@@ -37,7 +41,12 @@ export class StudyEntity {
   @JoinColumn({ name: 'patient_id' })
   patient?: PatientEntity;
   @Column({ type: 'text' }) discipline!: Discipline;
+  /** Set for DICOM studies; null for uploaded ECG, lab and pathology studies. */
   @Column({ type: 'text', nullable: true }) studyInstanceUid!: string | null;
+  /** The consortium's exam or test code (recognition catalogue); given with uploads. */
+  @Column({ type: 'text', nullable: true }) examCode!: string | null;
+  /** When the examination was performed, as the clinic reported it (uploads). */
+  @Column({ type: 'timestamptz', nullable: true }) performedAt!: Date | null;
   @Column({ type: 'text', nullable: true }) accessionNumber!: string | null;
   @Column({ type: 'date', nullable: true }) studyDate!: string | null;
   @Column({ type: 'text', nullable: true }) studyTime!: string | null;

@@ -149,6 +149,7 @@ export class InstanceIndexRepository {
       name: parsed.patient.name ?? '',
       sex: parsed.patient.sex ?? undefined,
       birthDate: parsed.patient.birthDate ?? undefined,
+      issuer: parsed.patient.issuer ?? undefined,
     });
     if (study && study.patient_id !== patientId) {
       throw new IndexRejection(

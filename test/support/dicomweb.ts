@@ -30,9 +30,12 @@ async function countFiles(dir: string): Promise<number> {
 }
 
 export interface StoredCounts {
+  patients: number;
   studies: number;
   series: number;
   instances: number;
+  studyFiles: number;
+  labResults: number;
   objects: number;
   tempFiles: number;
 }
@@ -42,15 +45,14 @@ export async function storedCounts(t: TestApp): Promise<StoredCounts> {
   const client = new pg.Client({ connectionString: t.adminUrl });
   await client.connect();
   try {
-    const [studies, series, instances] = await Promise.all(
-      ['studies', 'series', 'instances'].map(async (table) =>
-        Number((await client.query(`SELECT count(*) FROM ${table}`)).rows[0].count),
-      ),
+    const { rows } = await client.query(
+      `SELECT (SELECT count(*) FROM patients)::int AS patients, (SELECT count(*) FROM studies)::int AS studies,
+              (SELECT count(*) FROM series)::int AS series, (SELECT count(*) FROM instances)::int AS instances,
+              (SELECT count(*) FROM study_files)::int AS "studyFiles",
+              (SELECT count(*) FROM lab_results)::int AS "labResults"`,
     );
     return {
-      studies: studies!,
-      series: series!,
-      instances: instances!,
+      ...(rows[0] as Omit<StoredCounts, 'objects' | 'tempFiles'>),
       objects: await countFiles(path.join(t.dataDir, 'objects', 'sha256')),
       tempFiles: await countFiles(path.join(t.dataDir, 'objects', 'tmp')),
     };

@@ -8,3 +8,5 @@ export * from './study-access.policy.js';
 export * from './ingest/instance-ingest.service.js';
 export * from './studies.module.js';
 export * from './ingest/orphan-object-sweeper.js';
+export * from './uploads/study-record.js';
+export * from './uploads/study-record.repository.js';

@@ -13,12 +13,33 @@ import { SeriesEntity } from './entities/series.entity.js';
 import { StudyEntity } from './entities/study.entity.js';
 import { InstanceIndexRepository } from './ingest/instance-index.repository.js';
 import { InstanceIngestService } from './ingest/instance-ingest.service.js';
+import { ObjectReferences } from './ingest/object-references.js';
 import { OrphanObjectSweeper } from './ingest/orphan-object-sweeper.js';
+import { ResumableUploadController } from './uploads/resumable-upload.controller.js';
+import { ResumableUploads } from './uploads/resumable-uploads.js';
+import { StudiesController } from './uploads/studies.controller.js';
+import { StudyRecordRepository } from './uploads/study-record.repository.js';
+import { StudyUploadRepository } from './uploads/study-upload.repository.js';
+import { StudyUploadService } from './uploads/study-upload.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([StudyEntity, SeriesEntity, InstanceEntity, StudyFileEntity, LabResultEntity]), PatientsModule],
-  controllers: [StowController, QidoController, WadoController],
-  providers: [InstanceIndexRepository, InstanceIngestService, OrphanObjectSweeper, StowService, StudyReadRepository],
-  exports: [InstanceIngestService, OrphanObjectSweeper, StudyReadRepository],
+  imports: [
+    TypeOrmModule.forFeature([StudyEntity, SeriesEntity, InstanceEntity, StudyFileEntity, LabResultEntity]),
+    PatientsModule,
+  ],
+  controllers: [StowController, QidoController, WadoController, StudiesController, ResumableUploadController],
+  providers: [
+    InstanceIndexRepository,
+    InstanceIngestService,
+    ObjectReferences,
+    OrphanObjectSweeper,
+    StowService,
+    StudyReadRepository,
+    ResumableUploads,
+    StudyRecordRepository,
+    StudyUploadRepository,
+    StudyUploadService,
+  ],
+  exports: [InstanceIngestService, OrphanObjectSweeper, StudyReadRepository, StudyRecordRepository],
 })
 export class StudiesModule {}

@@ -7,6 +7,7 @@ import { returningRows } from '@hub/db';
 import { PatientRepository } from '@hub/patients';
 import { OBJECT_STORE, type ObjectStore, type StoredObject } from '@hub/storage';
 import { FailureReason, type ParsedInstance } from '../dicom/parsed-instance.js';
+import { lockObject, ObjectReferences } from './object-references.js';
 
 export type IndexOutcome =
   | { status: 'stored'; studyId: string; instanceId: string; created: { study: boolean; series: boolean } }
@@ -37,6 +38,7 @@ export class InstanceIndexRepository {
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
     private readonly patients: PatientRepository,
     private readonly audit: AuditTrail,
+    private readonly references: ObjectReferences,
   ) {}
 
   async index(actor: Actor, parsed: ParsedInstance, stored: StoredObject): Promise<IndexOutcome> {
@@ -49,14 +51,8 @@ export class InstanceIndexRepository {
   }
 
   /** Deletes the object unless a committed row points to it (another instance may have the same bytes). */
-  async deleteObjectIfUnreferenced(key: string): Promise<boolean> {
-    return this.dataSource.transaction(async (m) => {
-      await lock(m, `object:${key}`);
-      const rows: unknown[] = await m.query('SELECT 1 FROM instances WHERE object_key = $1 LIMIT 1', [key]);
-      if (rows.length > 0) return false;
-      await this.store.delete(key);
-      return true;
-    });
+  deleteObjectIfUnreferenced(key: string): Promise<boolean> {
+    return this.references.deleteIfUnreferenced(key);
   }
 
   /** Undoes instances this request stored (when the request as a whole fails), then their emptied series and studies. */
@@ -74,9 +70,20 @@ export class InstanceIndexRepository {
         'DELETE FROM series s WHERE s.id = ANY($1) AND NOT EXISTS (SELECT 1 FROM instances i WHERE i.series_id = s.id)',
         [seriesIds],
       );
-      await m.query(
-        'DELETE FROM studies s WHERE s.id = ANY($1) AND NOT EXISTS (SELECT 1 FROM series x WHERE x.study_id = s.id)',
+      const emptied = await returningRows<{ patient_id: string }>(
+        m,
+        `DELETE FROM studies s WHERE s.id = ANY($1) AND NOT EXISTS (SELECT 1 FROM series x WHERE x.study_id = s.id)
+         RETURNING patient_id`,
         [studyIds],
+      );
+      // A patient the failed ingest created exists for nothing else: no study, no other institution's identifier.
+      await m.query(
+        `DELETE FROM patients p WHERE p.id = ANY($1)
+            AND NOT EXISTS (SELECT 1 FROM studies s WHERE s.patient_id = p.id)
+            AND (SELECT count(*) FROM patient_identifiers i WHERE i.patient_id = p.id) = 1
+            AND EXISTS (SELECT 1 FROM audit_events e WHERE e.patient_id = p.id AND e.action = 'patient.create'
+                          AND e.details->>'via' = 'ingest')`,
+        [[...new Set(emptied.map((r) => r.patient_id))]],
       );
       await this.audit.record(
         {
@@ -97,7 +104,7 @@ export class InstanceIndexRepository {
     parsed: ParsedInstance,
     stored: StoredObject,
   ): Promise<IndexOutcome> {
-    await lock(m, `object:${stored.key}`);
+    await lockObject(m, stored.key);
     await lock(m, `study:${parsed.studyInstanceUid}`);
 
     const [existing]: { sha256: string; study_id: string; institution_id: string }[] = await m.query(

@@ -1,12 +1,14 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HUB_CONFIG, type HubConfig } from '@hub/core';
 import { OBJECT_STORE, type ObjectStore } from '@hub/storage';
-import { InstanceIndexRepository } from './instance-index.repository.js';
+import { ResumableUploads } from '../uploads/resumable-uploads.js';
+import { ObjectReferences } from './object-references.js';
 
 export interface SweepResult {
   examined: number;
   removed: number;
   staleUploads: number;
+  expiredResumableUploads: number;
 }
 
 /**
@@ -24,7 +26,8 @@ export class OrphanObjectSweeper implements OnApplicationBootstrap, OnApplicatio
   constructor(
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
-    private readonly index: InstanceIndexRepository,
+    private readonly references: ObjectReferences,
+    private readonly resumable: ResumableUploads,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -53,17 +56,21 @@ export class OrphanObjectSweeper implements OnApplicationBootstrap, OnApplicatio
       examined += 1;
       const stat = await this.store.stat(key);
       if (!stat || stat.lastModified.getTime() > cutoff) continue;
-      if (await this.index.deleteObjectIfUnreferenced(key)) removed += 1;
+      if (await this.references.deleteIfUnreferenced(key)) removed += 1;
     }
     const staleUploads = await this.store.removeStaleUploads(graceMinutes);
-    return { examined, removed, staleUploads };
+    const expiredResumableUploads = await this.resumable.removeExpired();
+    return { examined, removed, staleUploads, expiredResumableUploads };
   }
 
   private async sweepLogged(): Promise<void> {
     try {
       const result = await this.sweep();
-      if (result.removed > 0 || result.staleUploads > 0)
-        this.logger.log(`removed ${result.removed} orphan objects and ${result.staleUploads} stale uploads`);
+      if (result.removed > 0 || result.staleUploads > 0 || result.expiredResumableUploads > 0)
+        this.logger.log(
+          `removed ${result.removed} orphan objects, ${result.staleUploads} stale temporary uploads and ` +
+            `${result.expiredResumableUploads} expired resumable uploads`,
+        );
     } catch (err) {
       this.logger.error(`orphan sweep failed: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -1,3 +1,4 @@
+import { TextDecoder } from 'node:util';
 import { DomainError } from '@hub/core';
 import { isAbnormalFlag, type LabValue } from './lab-value.js';
 

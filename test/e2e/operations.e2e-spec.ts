@@ -29,6 +29,12 @@ describe('operations: health, OpenAPI, headers, errors', () => {
       '/api/centres',
       '/api/users',
       '/api/audit',
+      '/api/patients',
+      '/api/studies',
+      '/api/studies/{id}',
+      '/api/studies/{id}/files/{fileId}',
+      '/api/uploads',
+      '/api/uploads/{id}',
       '/health',
     ]) {
       expect(Object.keys(doc.body.paths)).toContain(path);

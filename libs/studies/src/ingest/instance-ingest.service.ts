@@ -1,12 +1,11 @@
 import type { Readable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Actor, DomainError, HUB_CONFIG, type HubConfig } from '@hub/core';
 import { OBJECT_STORE, type ObjectStore, type StoredObject } from '@hub/storage';
 import { parseDicomHeader } from '../dicom/parse-dicom-header.js';
 import { DicomRejection, FailureReason, type ParsedInstance } from '../dicom/parsed-instance.js';
 import { InstanceIndexRepository } from './instance-index.repository.js';
-import { PrefixCaptureTransform } from './prefix-capture.transform.js';
+import { streamToStore } from './stream-to-store.js';
 
 /** The most of an instance's head kept in memory for the header parser; bigger headers are refused (0xA700). */
 export const MAX_HEADER_BYTES = 8 * 1024 * 1024;
@@ -35,25 +34,13 @@ export class InstanceIngestService {
   ) {}
 
   async ingest(actor: Actor, body: Readable, expectedStudyUid?: string): Promise<InstanceResult> {
-    const capture = new PrefixCaptureTransform(MAX_HEADER_BYTES);
-    // Its errors reach us as store.put's rejection; pipe() would otherwise re-raise them once the store let go.
-    capture.on('error', () => undefined);
-    // pipe, not pipeline: if the store gives up (too large), the source must be drained, not destroyed, so a
-    // multipart reader can go on to the next part. pipe() does not pass errors on, so a broken source is forwarded.
-    const forwardError = (err: Error) => capture.destroy(err);
-    body.once('error', forwardError);
-    body.pipe(capture);
-    let stored: StoredObject;
+    let received: Awaited<ReturnType<typeof streamToStore>>;
     try {
-      stored = await this.store.put(capture, {
+      received = await streamToStore(this.store, body, MAX_HEADER_BYTES, {
         maxBytes: this.config.STOW_MAX_INSTANCE_BYTES,
         contentType: 'application/dicom',
       });
     } catch (err) {
-      body.unpipe(capture);
-      body.resume();
-      await finished(body).catch(() => undefined);
-      body.off('error', forwardError);
       if (err instanceof DomainError && err.kind === 'too_large') {
         return {
           ok: false,
@@ -63,8 +50,7 @@ export class InstanceIngestService {
       }
       throw err;
     }
-    body.off('error', forwardError);
-    return this.fileStored(actor, stored, capture.prefix, expectedStudyUid);
+    return this.fileStored(actor, received.stored, received.prefix, expectedStudyUid);
   }
 
   /** Undo the instances a failed request had stored. */

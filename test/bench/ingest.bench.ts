@@ -1,25 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { createHubApp } from '../../apps/hub/src/create-hub-app.js';
-import { seedDemo } from '../../apps/hub/src/demo/demo-seed.js';
 import { minimalDataset, writePart10 } from '../fixtures/dicom-writer.js';
 import type { BenchResult } from './bench-result.js';
+import { startBenchHub } from './bench-hub.js';
+import { type OrthancServer, orthancMissing, startOrthanc } from './orthanc.js';
 
 const INSTANCES_PER_LEVEL = 1500;
 const PIXEL_BYTES = 256 * 1024; // about one 512×256 16-bit CT slice
 const INSTANCES_PER_STUDY = 100;
 const CONCURRENCY = [1, 4, 8];
 const BOUNDARY = 'bench-boundary';
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 /** A synthetic CT instance with unique UIDs, as one STOW-RS request body (one instance per request, as a modality sends). */
 function stowBody(level: number, n: number, pixels: Buffer): Buffer {
@@ -49,83 +37,120 @@ function stowBody(level: number, n: number, pixels: Buffer): Buffer {
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
+/** A STOW-RS server under load: where to send, and how to read its peak memory while it works. */
+interface StowTarget {
+  name: string;
+  url: string;
+  headers: Record<string, string>;
+  rssLabel: string;
+  /** Starts watching memory; the returned function stops and gives the peak RSS in bytes. */
+  watchPeakRss(): Promise<() => Promise<number>>;
+}
+
+/**
+ * Sends INSTANCES_PER_LEVEL instances to one target, `concurrency` requests in flight, one instance per request; the
+ * bodies depend only on (level, n), so every target gets the same bytes.
+ */
+async function driveStow(target: StowTarget, level: number, concurrency: number, pixels: Buffer): Promise<BenchResult> {
+  let bytes = 0;
+  let instanceKiB = 0;
+  const latencies: number[] = [];
+  let next = 0;
+  const stopWatching = await target.watchPeakRss();
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < INSTANCES_PER_LEVEL) {
+        // Built just before sending, so the RSS figure is the server's, not a queue of prepared bodies.
+        const body = stowBody(level, next++, pixels);
+        bytes += body.length;
+        instanceKiB = Math.round(body.length / 1024);
+        const t0 = performance.now();
+        const res = await fetch(target.url, {
+          method: 'POST',
+          headers: {
+            'Content-Type': `multipart/related; type="application/dicom"; boundary=${BOUNDARY}`,
+            Accept: 'application/dicom+json',
+            ...target.headers,
+          },
+          body,
+        });
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`${target.name}: STOW answered ${res.status}`);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const peak = await stopWatching();
+  latencies.sort((x, y) => x - y);
+  return {
+    name: `ingest into ${target.name}: STOW-RS, one ${instanceKiB} KiB instance per request, concurrency ${concurrency}`,
+    figures: {
+      instances: INSTANCES_PER_LEVEL,
+      'instances/s': Number((INSTANCES_PER_LEVEL / seconds).toFixed(1)),
+      'MB/s': Number((bytes / 1e6 / seconds).toFixed(1)),
+      'p50 ms': Number(percentile(latencies, 50).toFixed(1)),
+      'p99 ms': Number(percentile(latencies, 99).toFixed(1)),
+      [target.rssLabel]: Number((peak / 1e6).toFixed(0)),
+    },
+  };
+}
+
+const watchOwnPeakRss = async () => {
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  return async () => {
+    clearInterval(sampler);
+    return Math.max(peak, process.memoryUsage().rss);
+  };
+};
+
 /**
  * STOW-RS ingest through the whole hub (HTTP, auth, streaming parse, object store on local disk, index in the embedded
- * PostgreSQL), the client in the same process: instances/s, MB/s, request latency and the process's peak RSS.
+ * PostgreSQL), the client in the same process: instances/s, MB/s, request latency and the process's peak RSS. When
+ * Orthanc with its DICOMweb plugin is installed, the same instances go to it at each level too, for comparison.
  */
 export async function runIngestBench(): Promise<BenchResult[]> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'hub-bench-ingest-'));
-  const app = await createHubApp({
-    DATA_DIR: dataDir,
-    EMBEDDED_PG_PORT: String(await freePort()),
-    LOG_LEVEL: 'silent',
-    ORPHAN_SWEEP_INTERVAL_MINUTES: '0',
-    LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
-  });
+  const missing = orthancMissing();
+  if (missing) console.log(missing);
+  const hub = await startBenchHub();
+  let orthanc: OrthancServer | undefined;
   const results: BenchResult[] = [];
   try {
-    await app.listen(0, '127.0.0.1');
-    const { port } = app.getHttpServer().address() as net.AddressInfo;
-    const base = `http://127.0.0.1:${port}`;
-    const { logins } = await seedDemo(app);
-    const technician = logins.find((l) => l.role === 'clinic_technician')!;
-    const login = await fetch(`${base}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ username: technician.username, password: technician.password }),
-    });
-    const { accessToken } = (await login.json()) as { accessToken: string };
+    const ours: StowTarget = {
+      name: 'the hub',
+      url: `${hub.base}/dicomweb/studies`,
+      headers: { Authorization: `Bearer ${hub.technicianToken}` },
+      rssLabel: 'peak RSS MB (hub and client in one process)',
+      watchPeakRss: watchOwnPeakRss,
+    };
+    if (!missing) orthanc = await startOrthanc();
+    const server = orthanc;
+    const peer: StowTarget | undefined = server && {
+      name: `Orthanc ${server.version}`,
+      url: server.stowUrl,
+      headers: {},
+      rssLabel: 'peak RSS MB (Orthanc process)',
+      watchPeakRss: async () => {
+        await server.resetPeakRss();
+        return () => server.peakRss();
+      },
+    };
     const pixels = Buffer.alloc(PIXEL_BYTES, 7);
 
     for (const [level, concurrency] of CONCURRENCY.entries()) {
-      let bytes = 0;
-      let instanceKiB = 0;
-      const latencies: number[] = [];
-      const baseline = process.memoryUsage().rss;
-      let peak = baseline;
-      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-      let next = 0;
-      const started = performance.now();
-      await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          while (next < INSTANCES_PER_LEVEL) {
-            // Built just before sending, so the RSS figure is the hub's, not a queue of prepared bodies.
-            const body = stowBody(level, next++, pixels);
-            bytes += body.length;
-            instanceKiB = Math.round(body.length / 1024);
-            const t0 = performance.now();
-            const res = await fetch(`${base}/dicomweb/studies`, {
-              method: 'POST',
-              headers: {
-                'Content-Type': `multipart/related; type="application/dicom"; boundary=${BOUNDARY}`,
-                Authorization: `Bearer ${accessToken}`,
-              },
-              body,
-            });
-            await res.arrayBuffer();
-            if (res.status !== 200) throw new Error(`STOW answered ${res.status}`);
-            latencies.push(performance.now() - t0);
-          }
-        }),
-      );
-      const seconds = (performance.now() - started) / 1000;
-      clearInterval(sampler);
-      latencies.sort((x, y) => x - y);
-      results.push({
-        name: `ingest: STOW-RS, one ${instanceKiB} KiB instance per request, concurrency ${concurrency}`,
-        figures: {
-          instances: INSTANCES_PER_LEVEL,
-          'instances/s': Number((INSTANCES_PER_LEVEL / seconds).toFixed(1)),
-          'MB/s': Number((bytes / 1e6 / seconds).toFixed(1)),
-          'p50 ms': Number(percentile(latencies, 50).toFixed(1)),
-          'p99 ms': Number(percentile(latencies, 99).toFixed(1)),
-          'peak RSS MB (hub and client in one process)': Number((peak / 1e6).toFixed(0)),
-        },
-      });
+      const hubResult = await driveStow(ours, level, concurrency, pixels);
+      results.push(hubResult);
+      if (!peer) continue;
+      const peerResult = await driveStow(peer, level, concurrency, pixels);
+      const rate = (r: BenchResult) => r.figures['instances/s'] as number;
+      peerResult.figures['hub ÷ Orthanc instances/s'] = Number((rate(hubResult) / rate(peerResult)).toFixed(2));
+      results.push(peerResult);
     }
   } finally {
-    await app.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await orthanc?.stop();
+    await hub.close();
   }
   return results;
 }

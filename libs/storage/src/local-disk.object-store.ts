@@ -22,6 +22,7 @@ export class LocalDiskObjectStore implements ObjectStore {
   readonly root: string;
   readonly tempDir: string;
   private readonly objectsDir: string;
+  private tempDirReady = false;
 
   constructor(root: string) {
     this.root = path.resolve(root);
@@ -30,7 +31,10 @@ export class LocalDiskObjectStore implements ObjectStore {
   }
 
   async put(body: Readable, options: PutOptions = {}): Promise<StoredObject> {
-    await mkdir(this.tempDir, { recursive: true });
+    if (!this.tempDirReady) {
+      await mkdir(this.tempDir, { recursive: true });
+      this.tempDirReady = true;
+    }
     const tempPath = path.join(this.tempDir, `${randomUUID()}${TEMP_SUFFIX}`);
     const meter = new HashingMeterTransform(options.maxBytes);
     // flush: the file is fsynced before it is closed, so the rename below never publishes unwritten bytes.
@@ -40,26 +44,22 @@ export class LocalDiskObjectStore implements ObjectStore {
       const sha256 = meter.sha256;
       const key = objectKeyFor(sha256);
       const finalPath = this.pathOf(key);
-      if (await exists(finalPath)) {
+      const finalDir = path.dirname(finalPath);
+      const firstCreated = await mkdir(finalDir, { recursive: true });
+      // In a directory made just now the object cannot exist yet; elsewhere it may (the same bytes stored before).
+      if (firstCreated === undefined && (await exists(finalPath))) {
         await rm(tempPath, { force: true });
       } else {
-        const finalDir = path.dirname(finalPath);
-        const firstCreated = await mkdir(finalDir, { recursive: true });
         await rename(tempPath, finalPath);
-        await fsyncDirectory(finalDir);
-        if (firstCreated !== undefined) {
-          // New prefix directories are only durable once their own parents are synced too.
-          const topmostParent = path.dirname(firstCreated);
-          for (let dir = path.dirname(finalDir); ; dir = path.dirname(dir)) {
-            await fsyncDirectory(dir);
-            if (dir === topmostParent || dir === path.dirname(dir)) {
-              break;
-            }
-          }
-        }
+        // The rename is durable once its directory is synced, and new prefix directories once their own parents are.
+        // The syncs do not depend on each other, so they run together; all have finished before put() resolves.
+        await Promise.all(directoriesToSync(finalDir, firstCreated).map(fsyncDirectory));
       }
       return { key, size: meter.bytes, sha256 };
     } catch (error) {
+      if (isErrno(error, 'ENOENT')) {
+        this.tempDirReady = false; // removed under us: made again by the next put
+      }
       // The file may still be being opened when the body fails; removing it before then would leave it behind.
       if (!sink.closed) {
         const closed = new Promise<void>((resolve) => sink.once('close', () => resolve()));
@@ -174,6 +174,19 @@ export class LocalDiskObjectStore implements ObjectStore {
     const hex = sha256OfKey(key);
     return path.join(this.objectsDir, hex.slice(0, 2), hex.slice(2, 4), hex);
   }
+}
+
+/** `finalDir`, and when `mkdir` created directories (`firstCreated` the topmost), each of their parents. */
+function directoriesToSync(finalDir: string, firstCreated: string | undefined): string[] {
+  const dirs = [finalDir];
+  if (firstCreated !== undefined) {
+    const topmostParent = path.dirname(firstCreated);
+    for (let dir = path.dirname(finalDir); ; dir = path.dirname(dir)) {
+      dirs.push(dir);
+      if (dir === topmostParent || dir === path.dirname(dir)) break;
+    }
+  }
+  return dirs;
 }
 
 async function* subdirectories(dirPath: string): AsyncIterable<string> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { requestContext } from '@hub/core';
 import type { AuditEntry } from './audit-event.js';
-import { AuditRepository } from './audit.repository.js';
+import { AuditRepository, type AuditRow } from './audit.repository.js';
 
 /**
  * Writes audit events with the caller taken from the request context. Pass the transaction's EntityManager when the
@@ -13,24 +13,33 @@ export class AuditTrail {
   constructor(private readonly repository: AuditRepository) {}
 
   async record(entry: AuditEntry, manager?: EntityManager): Promise<void> {
+    await this.repository.append(this.rowFor(entry), manager);
+  }
+
+  /**
+   * Runs `statement` (an INSERT, UPDATE or DELETE with RETURNING) in `manager`'s transaction with the audit event in
+   * the same SQL statement, saving a round trip; resolves to the statement's rows.
+   */
+  recordWith<T>(manager: EntityManager, entry: AuditEntry, statement: string, params: unknown[]): Promise<T[]> {
+    return this.repository.appendWith<T>(manager, this.rowFor(entry), statement, params);
+  }
+
+  private rowFor(entry: AuditEntry): AuditRow {
     const ctx = requestContext.current();
     const actor = ctx?.actor;
-    await this.repository.append(
-      {
-        actorUserId: actor?.userId ?? null,
-        actorUsername: actor?.username ?? null,
-        actorRoles: actor ? [...actor.roles] : [],
-        actorInstitutionId: actor?.institutionId ?? null,
-        action: entry.action,
-        objectType: entry.objectType,
-        objectId: entry.objectId ?? null,
-        patientId: entry.patientId ?? null,
-        outcome: entry.outcome ?? 'success',
-        sourceIp: ctx?.sourceIp ?? null,
-        requestId: ctx?.requestId ?? null,
-        details: entry.details ?? null,
-      },
-      manager,
-    );
+    return {
+      actorUserId: actor?.userId ?? null,
+      actorUsername: actor?.username ?? null,
+      actorRoles: actor ? [...actor.roles] : [],
+      actorInstitutionId: actor?.institutionId ?? null,
+      action: entry.action,
+      objectType: entry.objectType,
+      objectId: entry.objectId ?? null,
+      patientId: entry.patientId ?? null,
+      outcome: entry.outcome ?? 'success',
+      sourceIp: ctx?.sourceIp ?? null,
+      requestId: ctx?.requestId ?? null,
+      details: entry.details ?? null,
+    };
   }
 }

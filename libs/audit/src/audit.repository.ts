@@ -10,6 +10,25 @@ export type AuditRow = Omit<AuditEvent, 'id' | 'occurredAt' | 'prevHash' | 'hash
 
 const VERIFY_BATCH = 5000;
 
+const COLUMNS = `actor_user_id, actor_username, actor_roles, actor_institution_id, action, object_type, object_id,
+  patient_id, outcome, source_ip, request_id, details`;
+const values = (row: AuditRow): unknown[] => [
+  row.actorUserId,
+  row.actorUsername,
+  row.actorRoles,
+  row.actorInstitutionId,
+  row.action,
+  row.objectType,
+  row.objectId,
+  row.patientId,
+  row.outcome,
+  row.sourceIp,
+  row.requestId,
+  row.details,
+];
+/** `$first, …` for the twelve columns. */
+const placeholders = (first: number) => Array.from({ length: 12 }, (_, i) => `$${first + i}`).join(', ');
+
 const toEvent = (e: AuditEventEntity): AuditEvent => ({ ...e, outcome: e.outcome as AuditOutcome });
 
 @Injectable()
@@ -18,24 +37,19 @@ export class AuditRepository {
 
   /** id, time and hashes are filled in by the database trigger. */
   async append(row: AuditRow, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.query(
-      `INSERT INTO audit_events (actor_user_id, actor_username, actor_roles, actor_institution_id, action, object_type,
-         object_id, patient_id, outcome, source_ip, request_id, details)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [
-        row.actorUserId,
-        row.actorUsername,
-        row.actorRoles,
-        row.actorInstitutionId,
-        row.action,
-        row.objectType,
-        row.objectId,
-        row.patientId,
-        row.outcome,
-        row.sourceIp,
-        row.requestId,
-        row.details,
-      ],
+    await manager.query(`INSERT INTO audit_events (${COLUMNS}) VALUES (${placeholders(1)})`, values(row));
+  }
+
+  /**
+   * Runs a data-modifying `statement` (with RETURNING) and appends the event in the same SQL statement: one round trip,
+   * and the write and its event succeed or fail together. Resolves to the statement's rows.
+   */
+  async appendWith<T>(manager: EntityManager, row: AuditRow, statement: string, params: unknown[]): Promise<T[]> {
+    return manager.query(
+      `WITH written AS (${statement}),
+            audited AS (INSERT INTO audit_events (${COLUMNS}) VALUES (${placeholders(params.length + 1)}))
+       SELECT * FROM written`,
+      [...params, ...values(row)],
     );
   }
 

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditTrail } from '@hub/audit';
 import type { Actor } from '@hub/core';
-import { returningRows } from '@hub/db';
+import { isForeignKeyViolation, isUniqueViolation, returningRows } from '@hub/db';
 import { PatientRepository } from '@hub/patients';
 import { OBJECT_STORE, type ObjectStore, type StoredObject } from '@hub/storage';
 import { FailureReason, type ParsedInstance } from '../dicom/parsed-instance.js';
@@ -24,6 +24,14 @@ class IndexRejection extends Error {
   }
 }
 
+/** What the index holds already for an incoming instance (json columns, so each is null or one row). */
+interface Known {
+  existing: { sha256: string; study_id: string; institution_id: string } | null;
+  study: { id: string; institution_id: string; patient_id: string } | null;
+  series: { id: string; study_id: string } | null;
+  patientId: string | null;
+}
+
 const lock = (m: EntityManager, key: string) => m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
 
 /**
@@ -42,11 +50,17 @@ export class InstanceIndexRepository {
   ) {}
 
   async index(actor: Actor, parsed: ParsedInstance, stored: StoredObject): Promise<IndexOutcome> {
-    try {
-      return await this.dataSource.transaction((m) => this.indexIn(m, actor, parsed, stored));
-    } catch (err) {
-      if (err instanceof IndexRejection) return { status: 'rejected', reason: err.reason, message: err.message };
-      throw err;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.dataSource.transaction((m) => this.indexIn(m, actor, parsed, stored));
+      } catch (err) {
+        if (err instanceof IndexRejection) return { status: 'rejected', reason: err.reason, message: err.message };
+        // Filed without the study lock, the instance can lose a race: the same SOP Instance UID committed meanwhile
+        // (unique violation), or its emptied series removed by a failed request (foreign key). Everything rolled
+        // back; the next attempt sees the committed state and answers as for a repeat, or files under the lock.
+        if (attempt < 3 && (isUniqueViolation(err) || isForeignKeyViolation(err))) continue;
+        throw err;
+      }
     }
   }
 
@@ -98,6 +112,11 @@ export class InstanceIndexRepository {
     for (const key of keys) await this.deleteObjectIfUnreferenced(key);
   }
 
+  /**
+   * Under the object's lock (so the object cannot be deleted before the row commits). An instance of a study, series
+   * and patient already on file needs nothing else: those rows never change, and the unique SOP Instance UID settles
+   * a race. Only creating a study, series or patient takes the study's lock, and then everything is read again.
+   */
   private async indexIn(
     m: EntityManager,
     actor: Actor,
@@ -105,13 +124,90 @@ export class InstanceIndexRepository {
     stored: StoredObject,
   ): Promise<IndexOutcome> {
     await lockObject(m, stored.key);
-    await lock(m, `study:${parsed.studyInstanceUid}`);
-
-    const [existing]: { sha256: string; study_id: string; institution_id: string }[] = await m.query(
-      `SELECT i.sha256, i.study_id, s.institution_id FROM instances i JOIN studies s ON s.id = i.study_id
-        WHERE i.sop_instance_uid = $1`,
-      [parsed.sopInstanceUid],
+    const localId = parsed.patient.id?.trim() ?? '';
+    let known = await this.lookUp(m, actor, parsed, localId);
+    const rejection = await this.check(known, actor, parsed, stored, localId);
+    if (rejection) return rejection;
+    if (!known.study || !known.series || !known.patientId) {
+      await lock(m, `study:${parsed.studyInstanceUid}`);
+      known = await this.lookUp(m, actor, parsed, localId);
+      const again = await this.check(known, actor, parsed, stored, localId);
+      if (again) return again;
+    }
+    const { study } = known;
+    const patientId =
+      known.patientId ??
+      (
+        await this.patients.resolveForIngest(m, actor, {
+          localId,
+          name: parsed.patient.name ?? '',
+          sex: parsed.patient.sex ?? undefined,
+          birthDate: parsed.patient.birthDate ?? undefined,
+        })
+      ).patientId;
+    if (study && study.patient_id !== patientId) {
+      throw new IndexRejection(
+        FailureReason.DataSetDoesNotMatchSopClass,
+        'This StudyInstanceUID is already filed under another PatientID',
+      );
+    }
+    const studyId = study?.id ?? (await this.insertStudy(m, actor, parsed, patientId, localId));
+    const series = await this.findOrInsertSeries(m, parsed, studyId, known.series);
+    const [instance] = await this.audit.recordWith<{ id: string }>(
+      m,
+      {
+        action: 'study.instance.store',
+        objectType: 'instance',
+        objectId: parsed.sopInstanceUid,
+        patientId,
+        details: { studyInstanceUid: parsed.studyInstanceUid, size: stored.size },
+      },
+      `INSERT INTO instances (study_id, series_id, sop_instance_uid, sop_class_uid, transfer_syntax_uid, instance_number,
+         number_of_frames, rows, columns, object_key, size, sha256, metadata)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+      [
+        studyId,
+        series.id,
+        parsed.sopInstanceUid,
+        parsed.sopClassUid,
+        parsed.transferSyntaxUid,
+        parsed.instance.number,
+        parsed.instance.numberOfFrames,
+        parsed.instance.rows,
+        parsed.instance.columns,
+        stored.key,
+        stored.size,
+        stored.sha256,
+        parsed.metadata,
+      ],
     );
+    return { status: 'stored', studyId, instanceId: instance!.id, created: { study: !study, series: series.created } };
+  }
+
+  /** Everything filing needs to know, in one round trip: the instance if already stored, its study, series, patient. */
+  private async lookUp(m: EntityManager, actor: Actor, parsed: ParsedInstance, localId: string): Promise<Known> {
+    const [row]: Known[] = await m.query(
+      `SELECT
+         (SELECT json_build_object('sha256', i.sha256, 'study_id', i.study_id, 'institution_id', s.institution_id)
+            FROM instances i JOIN studies s ON s.id = i.study_id WHERE i.sop_instance_uid = $1) AS existing,
+         (SELECT json_build_object('id', id, 'institution_id', institution_id, 'patient_id', patient_id)
+            FROM studies WHERE study_instance_uid = $2) AS study,
+         (SELECT json_build_object('id', id, 'study_id', study_id) FROM series WHERE series_instance_uid = $3) AS series,
+         (SELECT patient_id FROM patient_identifiers WHERE institution_id = $4 AND local_id = $5) AS "patientId"`,
+      [parsed.sopInstanceUid, parsed.studyInstanceUid, parsed.seriesInstanceUid, actor.institutionId, localId],
+    );
+    return row!;
+  }
+
+  /** The outcome when the instance is already stored; a rejection when it cannot be filed as it is. */
+  private async check(
+    known: Known,
+    actor: Actor,
+    parsed: ParsedInstance,
+    stored: StoredObject,
+    localId: string,
+  ): Promise<IndexOutcome | null> {
+    const { existing, study } = known;
     if (existing) {
       if (existing.institution_id !== actor.institutionId) {
         throw new IndexRejection(
@@ -133,70 +229,19 @@ export class InstanceIndexRepository {
         'The stored object was removed while filing it; send it again',
       );
     }
-
-    const localId = parsed.patient.id?.trim();
     if (!localId) {
       throw new IndexRejection(
         FailureReason.DataSetDoesNotMatchSopClass,
         'PatientID (0010,0020) is missing: the hub files studies under the clinic’s patient id',
       );
     }
-    const [study]: { id: string; institution_id: string; patient_id: string }[] = await m.query(
-      'SELECT id, institution_id, patient_id FROM studies WHERE study_instance_uid = $1',
-      [parsed.studyInstanceUid],
-    );
     if (study && study.institution_id !== actor.institutionId) {
       throw new IndexRejection(
         FailureReason.NotAuthorized,
         'This StudyInstanceUID belongs to a study of another institution',
       );
     }
-    const { patientId } = await this.patients.resolveForIngest(m, actor, {
-      localId,
-      name: parsed.patient.name ?? '',
-      sex: parsed.patient.sex ?? undefined,
-      birthDate: parsed.patient.birthDate ?? undefined,
-      issuer: parsed.patient.issuer ?? undefined,
-    });
-    if (study && study.patient_id !== patientId) {
-      throw new IndexRejection(
-        FailureReason.DataSetDoesNotMatchSopClass,
-        'This StudyInstanceUID is already filed under another PatientID',
-      );
-    }
-    const studyId = study?.id ?? (await this.insertStudy(m, actor, parsed, patientId, localId));
-    const series = await this.findOrInsertSeries(m, parsed, studyId);
-    const [instance]: { id: string }[] = await m.query(
-      `INSERT INTO instances (study_id, series_id, sop_instance_uid, sop_class_uid, transfer_syntax_uid, instance_number,
-         number_of_frames, rows, columns, object_key, size, sha256, metadata)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-      [
-        studyId,
-        series.id,
-        parsed.sopInstanceUid,
-        parsed.sopClassUid,
-        parsed.transferSyntaxUid,
-        parsed.instance.number,
-        parsed.instance.numberOfFrames,
-        parsed.instance.rows,
-        parsed.instance.columns,
-        stored.key,
-        stored.size,
-        stored.sha256,
-        parsed.metadata,
-      ],
-    );
-    await this.audit.record(
-      {
-        action: 'study.instance.store',
-        objectType: 'instance',
-        objectId: parsed.sopInstanceUid,
-        patientId,
-        details: { studyInstanceUid: parsed.studyInstanceUid, size: stored.size },
-      },
-      m,
-    );
-    return { status: 'stored', studyId, instanceId: instance!.id, created: { study: !study, series: series.created } };
+    return null;
   }
 
   private async insertStudy(
@@ -236,11 +281,8 @@ export class InstanceIndexRepository {
     m: EntityManager,
     p: ParsedInstance,
     studyId: string,
+    existing: Known['series'],
   ): Promise<{ id: string; created: boolean }> {
-    const [existing]: { id: string; study_id: string }[] = await m.query(
-      'SELECT id, study_id FROM series WHERE series_instance_uid = $1',
-      [p.seriesInstanceUid],
-    );
     if (existing) {
       if (existing.study_id !== studyId) {
         throw new IndexRejection(

@@ -19,6 +19,8 @@ import { validateInput } from './validate-input.js';
 
 /** A file in the object store, not yet filed: what a failed upload must remove. */
 interface StagedFile {
+  /** Position in the request: files finish streaming in any order, but are filed (and their lab values read) in this. */
+  order: number;
   fileName: string;
   stored: AcceptedFile['stored'];
   prefix: Buffer;
@@ -67,8 +69,12 @@ export class StudyUploadService {
       for (const id of meta.resumableUploads ?? []) {
         const upload = await this.resumable.reserve(actor, id);
         reserved.push(upload);
-        staged.push(await this.stage(upload.open(), upload.fileName, meta.discipline, Number.MAX_SAFE_INTEGER));
+        staged.push({
+          ...(await this.stage(upload.open(), upload.fileName, meta.discipline, Number.MAX_SAFE_INTEGER)),
+          order: staged.length,
+        });
       }
+      staged.sort((x, y) => x.order - y.order);
       const { files, values } = this.interpret(meta, staged);
       const record = await this.repository.file(actor, meta, files, values);
       filed = true;
@@ -126,7 +132,10 @@ export class StudyUploadService {
           return;
         }
         const limit = this.config.UPLOAD_MAX_FILE_BYTES;
-        pending.push(this.stage(stream, info.filename, meta!.discipline, limit).then((f) => staged.push(f), fail));
+        const order = pending.length;
+        pending.push(
+          this.stage(stream, info.filename, meta!.discipline, limit).then((f) => staged.push({ ...f, order }), fail),
+        );
       });
       const tooMany = () =>
         fail(new DomainError('too_large', `More than ${maxFiles} files in one request (UPLOAD_MAX_FILES)`));

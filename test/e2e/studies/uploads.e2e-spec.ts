@@ -160,7 +160,7 @@ describe('POST /api/studies: ECG, lab and pathology uploads', () => {
           ]),
         )
         .expect(200);
-      expect(dicomStudy.body).toBeDefined();
+      expect(dicomStudy.body['00081199'].Value).toHaveLength(1); // ReferencedSOPSequence: stored
       const [row] = await t.sql<{ patient_id: string; id: string }>(
         'SELECT id, patient_id FROM studies WHERE study_instance_uid IS NOT NULL AND patient_local_id = $1',
         ['LINK-1'],

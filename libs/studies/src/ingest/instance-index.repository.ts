@@ -10,7 +10,7 @@ import { FailureReason, type ParsedInstance } from '../dicom/parsed-instance.js'
 import { lockObject, ObjectReferences } from './object-references.js';
 
 export type IndexOutcome =
-  | { status: 'stored'; studyId: string; instanceId: string; created: { study: boolean; series: boolean } }
+  | { status: 'stored'; studyId: string; instanceId: string }
   | { status: 'already-stored'; studyId: string }
   | { status: 'rejected'; reason: number; message: string };
 
@@ -152,7 +152,7 @@ export class InstanceIndexRepository {
       );
     }
     const studyId = study?.id ?? (await this.insertStudy(m, actor, parsed, patientId, localId));
-    const series = await this.findOrInsertSeries(m, parsed, studyId, known.series);
+    const seriesId = await this.findOrInsertSeries(m, parsed, studyId, known.series);
     const [instance] = await this.audit.recordWith<{ id: string }>(
       m,
       {
@@ -167,7 +167,7 @@ export class InstanceIndexRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
       [
         studyId,
-        series.id,
+        seriesId,
         parsed.sopInstanceUid,
         parsed.sopClassUid,
         parsed.transferSyntaxUid,
@@ -181,7 +181,7 @@ export class InstanceIndexRepository {
         parsed.metadata,
       ],
     );
-    return { status: 'stored', studyId, instanceId: instance!.id, created: { study: !study, series: series.created } };
+    return { status: 'stored', studyId, instanceId: instance!.id };
   }
 
   /** Everything filing needs to know, in one round trip: the instance if already stored, its study, series, patient. */
@@ -282,7 +282,7 @@ export class InstanceIndexRepository {
     p: ParsedInstance,
     studyId: string,
     existing: Known['series'],
-  ): Promise<{ id: string; created: boolean }> {
+  ): Promise<string> {
     if (existing) {
       if (existing.study_id !== studyId) {
         throw new IndexRejection(
@@ -290,13 +290,13 @@ export class InstanceIndexRepository {
           'This SeriesInstanceUID belongs to another study',
         );
       }
-      return { id: existing.id, created: false };
+      return existing.id;
     }
     const [row]: { id: string }[] = await m.query(
       `INSERT INTO series (study_id, series_instance_uid, modality, series_number, description, body_part)
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [studyId, p.seriesInstanceUid, p.series.modality, p.series.number, p.series.description, p.series.bodyPart],
     );
-    return { id: row!.id, created: true };
+    return row!.id;
   }
 }

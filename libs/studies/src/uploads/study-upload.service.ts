@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import busboy from 'busboy';
 import { type Actor, DomainError, forbidden, HUB_CONFIG, type HubConfig } from '@hub/core';
 import { OBJECT_STORE, type ObjectStore } from '@hub/storage';
@@ -51,6 +51,8 @@ export function cleanFileName(raw: string | undefined): string {
  */
 @Injectable()
 export class StudyUploadService {
+  private readonly logger = new Logger('StudyUpload');
+
   constructor(
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
@@ -80,8 +82,20 @@ export class StudyUploadService {
       filed = true;
       return record;
     } finally {
-      if (!filed) for (const f of staged) await this.references.deleteIfUnreferenced(f.stored.key);
+      if (!filed) await this.discard(staged);
       for (const upload of reserved) await this.resumable.release(upload.id, filed);
+    }
+  }
+
+  /**
+   * Best effort, so the request's own error is the one the client sees; whatever cannot be removed now (the store is
+   * unreachable) is unreferenced and goes with the next orphan sweep.
+   */
+  private async discard(staged: StagedFile[]): Promise<void> {
+    for (const f of staged) {
+      await this.references.deleteIfUnreferenced(f.stored.key).catch((err: Error) => {
+        this.logger.warn(`could not remove an unfiled upload object yet (the orphan sweep will): ${err.message}`);
+      });
     }
   }
 

@@ -15,6 +15,7 @@ const allowedLibImports = {
   consortium: ['core', 'db', 'audit', 'auth'],
   patients: ['core', 'db', 'audit', 'auth', 'consortium'],
   studies: ['core', 'db', 'storage', 'audit', 'auth', 'consortium', 'patients'],
+  reading: ['core', 'db', 'storage', 'audit', 'auth', 'consortium', 'patients', 'studies'],
 };
 const allLibs = Object.keys(allowedLibImports);
 

@@ -6,6 +6,7 @@ import { ConsortiumModule } from '@hub/consortium';
 import { HUB_CONFIG, HubConfigModule, type HubConfig } from '@hub/core';
 import { DbModule } from '@hub/db';
 import { PatientsModule } from '@hub/patients';
+import { ReadingModule } from '@hub/reading';
 import { StorageModule } from '@hub/storage';
 import { StudiesModule } from '@hub/studies';
 import { HealthModule } from './health/health.module.js';
@@ -28,6 +29,7 @@ export class AppModule {
         ConsortiumModule,
         PatientsModule,
         StudiesModule,
+        ReadingModule,
         HealthModule,
       ],
     };

@@ -8,6 +8,14 @@ import {
   ReadingPrivilegeEntity,
 } from '@hub/consortium';
 import { PatientEntity, PatientIdentifierEntity } from '@hub/patients';
+import {
+  ReadingRequestEntity,
+  ReadingTaskEntity,
+  ReportAddendumEntity,
+  ReportEntity,
+  ReportTemplateEntity,
+  ReportVersionEntity,
+} from '@hub/reading';
 import { InstanceEntity, LabResultEntity, SeriesEntity, StudyEntity, StudyFileEntity } from '@hub/studies';
 
 /** Every entity of the hub: the migration generator and the schema drift test compare these with the migrations. */
@@ -28,4 +36,10 @@ export const allEntities = [
   InstanceEntity,
   StudyFileEntity,
   LabResultEntity,
+  ReadingRequestEntity,
+  ReadingTaskEntity,
+  ReportEntity,
+  ReportVersionEntity,
+  ReportAddendumEntity,
+  ReportTemplateEntity,
 ];

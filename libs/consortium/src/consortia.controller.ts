@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { type Actor, CurrentActor, type Page, Roles } from '@hub/core';
 import { ConsortiaService } from './consortia.service.js';
 import { CreateConsortiumDto } from './dto/create-consortium.dto.js';
-import { PageQueryDto } from './dto/page-query.dto.js';
+import { PageQueryDto } from '@hub/core';
 import type { Consortium } from './registry.types.js';
 
 @ApiTags('registry')

@@ -6,6 +6,7 @@ export * from './domain/roles.js';
 export * from './domain/actor.js';
 export * from './context/request-context.js';
 export * from './pagination/page.js';
+export * from './pagination/page-query.dto.js';
 export * from './config/hub-config.module.js';
 export * from './config/generated-secret.js';
 export * from './http/access.decorators.js';

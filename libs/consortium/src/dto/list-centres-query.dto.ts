@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { type Discipline, DISCIPLINES } from '@hub/core';
-import { PageQueryDto } from './page-query.dto.js';
+import { PageQueryDto } from '@hub/core';
 
 export class ListCentresQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Platform administrator: limit to one consortium; others: only their own' })

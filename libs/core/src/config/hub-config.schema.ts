@@ -45,6 +45,9 @@ export const hubConfigSchema = z
     RESUMABLE_UPLOAD_MAX_BYTES: positiveInt(32 * 1024 ** 3),
     RESUMABLE_UPLOAD_EXPIRY_HOURS: positiveInt(24),
 
+    // Reading queues: how long a claim holds a task without a heartbeat before it goes back to the queue.
+    READING_LEASE_SECONDS: positiveInt(600),
+
     // Key for the keyed hash of national identity numbers (patient linking across institutions). Set it in production
     // and never change it: hashes made under another key no longer match. Generated under DATA_DIR when unset.
     PATIENT_ID_HMAC_KEY: z.string().min(32, 'must be at least 32 characters').optional(),

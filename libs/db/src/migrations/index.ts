@@ -3,10 +3,12 @@ import { Foundation1795333841708 } from './1795333841708-Foundation.js';
 import { AuditTrail1795333900000 } from './1795333900000-AuditTrail.js';
 import { Studies1795336572586 } from './1795336572586-Studies.js';
 import { NonDicomStudies1795339894656 } from './1795339894656-NonDicomStudies.js';
+import { Reading1795343496273 } from './1795343496273-Reading.js';
 
 export const migrations = [
   Foundation1795333841708,
   AuditTrail1795333900000,
   Studies1795336572586,
   NonDicomStudies1795339894656,
+  Reading1795343496273,
 ];

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { DEFAULT_PAGE, MAX_PAGE_LIMIT, type PageRequest } from '@hub/core';
+import { DEFAULT_PAGE, MAX_PAGE_LIMIT, type PageRequest } from './page.js';
 
 export class PageQueryDto implements PageRequest {
   @ApiPropertyOptional({ default: DEFAULT_PAGE.limit, maximum: MAX_PAGE_LIMIT })

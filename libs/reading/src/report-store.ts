@@ -1,0 +1,108 @@
+import type { EntityManager } from 'typeorm';
+import { reportContentHash } from './domain/report-hash.js';
+import type { AddendumView, ReportStatus, ReportView, StructuredValue } from './report-view.js';
+
+/** The report row of a task as the writers need it. */
+export interface ReportRow {
+  id: string;
+  taskId: string;
+  status: ReportStatus;
+  findings: string;
+  impression: string;
+  structured: Record<string, StructuredValue>;
+  version: number;
+  authorUserId: string;
+  signedBy: string | null;
+  signedAt: Date | null;
+  contentHash: string | null;
+}
+
+const REPORT_COLUMNS = `id, task_id AS "taskId", status, findings, impression, structured, version,
+  author_user_id AS "authorUserId", signed_by AS "signedBy", signed_at AS "signedAt", content_hash AS "contentHash"`;
+
+export async function reportOfTask(m: EntityManager, taskId: string): Promise<ReportRow | null> {
+  const rows: ReportRow[] = await m.query(`SELECT ${REPORT_COLUMNS} FROM reports WHERE task_id = $1`, [taskId]);
+  return rows[0] ?? null;
+}
+
+interface ViewRow extends Omit<ReportView, 'hashVerified' | 'addenda' | 'signedAt' | 'submittedAt'> {
+  signedAt: Date | null;
+  submittedAt: Date | null;
+  studyId: string;
+  patientId: string;
+  signedById: string | null;
+  signedByName: string | null;
+  authorId: string;
+  authorName: string;
+}
+
+/** Everything a report shows, in one query; null when the task has no report yet. */
+export async function loadReportView(
+  m: EntityManager,
+  where: 'rp.id' | 'rp.task_id',
+  id: string,
+): Promise<ReportView | null> {
+  const rows: ViewRow[] = await m.query(
+    `SELECT rp.id, rp.task_id AS "taskId", t.request_id AS "requestId", rp.status, t.discipline, r.priority, r.referral,
+            r.exam_code AS "examCode", r.clinical_notes AS "clinicalNotes",
+            json_build_object('id', c.id, 'name', c.name, 'institutionName', hi.name) AS centre,
+            json_build_object('id', ri.id, 'name', ri.name) AS "requestingInstitution",
+            json_build_object(
+              'id', s.id, 'studyInstanceUid', s.study_instance_uid, 'accessionNumber', s.accession_number,
+              'performedAt', coalesce(to_char(s.performed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                                      s.study_date::text),
+              'modalities', coalesce((SELECT json_agg(DISTINCT x.modality) FROM series x
+                                       WHERE x.study_id = s.id AND x.modality IS NOT NULL), '[]'::json),
+              'description', s.description) AS study,
+            json_build_object('id', s.patient_id, 'name', s.patient_name, 'sex', s.patient_sex,
+              'birthDate', s.patient_birth_date::text, 'localId', s.patient_local_id) AS patient,
+            s.id AS "studyId", s.patient_id AS "patientId",
+            rp.findings, rp.impression, rp.structured, rp.version,
+            rp.author_user_id AS "authorId", au.display_name AS "authorName", t.submitted_at AS "submittedAt",
+            rp.signed_by AS "signedById", su.display_name AS "signedByName", rp.signed_at AS "signedAt",
+            rp.content_hash AS "contentHash"
+       FROM reports rp
+       JOIN reading_tasks t ON t.id = rp.task_id
+       JOIN reading_requests r ON r.id = t.request_id
+       JOIN centres c ON c.id = t.centre_id
+       JOIN institutions hi ON hi.id = c.host_institution_id
+       JOIN institutions ri ON ri.id = r.requesting_institution_id
+       JOIN studies s ON s.id = r.study_id
+       JOIN users au ON au.id = rp.author_user_id
+       LEFT JOIN users su ON su.id = rp.signed_by
+      WHERE ${where} = $1`,
+    [id],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  const addenda: AddendumView[] = (
+    await m.query(
+      `SELECT a.id, a.seq, a.text, json_build_object('userId', u.id, 'displayName', u.display_name) AS "signedBy",
+              a.signed_at AS "signedAt", a.content_hash AS "contentHash"
+         FROM report_addenda a JOIN users u ON u.id = a.signed_by WHERE a.report_id = $1 ORDER BY a.seq`,
+      [row.id],
+    )
+  ).map((a: AddendumView & { signedAt: Date }) => ({ ...a, signedAt: a.signedAt.toISOString() }));
+  const { studyId, patientId, signedById, signedByName, authorId, authorName, signedAt, submittedAt, ...rest } = row;
+  return {
+    ...rest,
+    author: { userId: authorId, displayName: authorName },
+    submittedAt: submittedAt?.toISOString() ?? null,
+    signedBy: signedById ? { userId: signedById, displayName: signedByName ?? '' } : null,
+    signedAt: signedAt?.toISOString() ?? null,
+    hashVerified:
+      signedById && signedAt && row.contentHash
+        ? reportContentHash({
+            reportId: row.id,
+            studyId,
+            patientId,
+            findings: row.findings,
+            impression: row.impression,
+            structured: row.structured,
+            signedBy: signedById,
+            signedAt,
+          }) === row.contentHash
+        : null,
+    addenda,
+  };
+}

@@ -1,0 +1,176 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditTrail } from '@hub/audit';
+import { type Actor, conflict, forbidden, HUB_CONFIG, type HubConfig, notFound } from '@hub/core';
+import { type Centre, RegistryQueries } from '@hub/consortium';
+import { returningRows } from '@hub/db';
+import { leaseRefusal } from './domain/lease.js';
+import { transition, type TaskAction } from './domain/task-state.js';
+import { assertMayRead, privilegeFor } from './reading-access.js';
+import { type ReadingEvent, ReadingEventBus } from './reading-events.js';
+import { taskEvent } from './task-events.js';
+import { loadTask, NO_LEASE, TASK_RECORD_COLUMNS, type TaskRecord, updateTask } from './task-store.js';
+
+export type ClaimStage = 'read' | 'review';
+
+/**
+ * Claims under a lease with a fencing token. A claim is one statement: the next task in queue order, locked with
+ * SKIP LOCKED so concurrent claimers each get a different one, moved to its leased state with the token increased.
+ */
+@Injectable()
+export class TaskLeases {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+    private readonly registry: RegistryQueries,
+    private readonly audit: AuditTrail,
+    private readonly events: ReadingEventBus,
+  ) {}
+
+  /** The next task of the centre for this reader, or null when nothing is claimable. */
+  async claimNext(actor: Actor, centreId: string, stage: ClaimStage): Promise<TaskRecord | null> {
+    const centre = await this.centreFor(actor, centreId);
+    const privileges = await this.registry.privilegesOf(actor.userId);
+    assertMayRead(actor, centre, privileges);
+    if (stage === 'review' && !privilegeFor(privileges, centre.discipline)?.canSign) {
+      throw forbidden(`Reviewing needs a reading privilege with signing rights for ${centre.discipline}`);
+    }
+    const released = await this.requeueExpired(centreId);
+    const claimed = await this.dataSource.transaction(async (m) => {
+      const rows = await returningRows<{ id: string }>(
+        m,
+        `WITH next AS (
+           SELECT id FROM reading_tasks
+            WHERE centre_id = $1 AND state = $2
+              AND ($3::boolean IS FALSE OR submitted_by IS DISTINCT FROM $4)
+            ORDER BY priority_rank, referral_rank, due_at, id
+            LIMIT 1 FOR UPDATE SKIP LOCKED)
+         UPDATE reading_tasks t
+            SET state = $5, holder_user_id = $4, lease_expires_at = now() + make_interval(secs => $6),
+                fencing_token = t.fencing_token + 1, first_claimed_at = coalesce(t.first_claimed_at, now()),
+                updated_at = now()
+           FROM next WHERE t.id = next.id
+         RETURNING t.id`,
+        [
+          centreId,
+          stage === 'read' ? 'queued' : 'submitted',
+          stage === 'review' && centre.twoStepSignoff,
+          actor.userId,
+          transition(stage === 'read' ? 'queued' : 'submitted', 'claim'),
+          this.config.READING_LEASE_SECONDS,
+        ],
+      );
+      if (rows.length === 0) return null;
+      const task = (await loadTask(m, rows[0]!.id))!;
+      await this.audit.record(
+        {
+          action: 'reading.task.claim',
+          objectType: 'reading_task',
+          objectId: task.id,
+          patientId: task.patientId,
+          details: { centreId, stage, fencingToken: task.fencingToken },
+        },
+        m,
+      );
+      return task;
+    });
+    const events: ReadingEvent[] = released;
+    if (claimed) {
+      events.push(taskEvent('task.claimed', { centreId }, claimed, { holderUserId: actor.userId }));
+      if (stage === 'read') {
+        events.push(taskEvent('request.claimed', { institutionId: claimed.requestingInstitutionId }, claimed, {}));
+      }
+    }
+    this.events.publish(events);
+    return claimed;
+  }
+
+  /** Extends the caller's lease by the configured lease time. */
+  heartbeat(actor: Actor, taskId: string, token: number): Promise<TaskRecord> {
+    return this.withLease(actor, taskId, token, null, async (m, task) => {
+      await m.query(
+        `UPDATE reading_tasks SET lease_expires_at = now() + make_interval(secs => $2), updated_at = now()
+          WHERE id = $1`,
+        [task.id, this.config.READING_LEASE_SECONDS],
+      );
+      return [];
+    });
+  }
+
+  /** Gives the task back: to the queue, or (a review) back to waiting for review. */
+  async release(actor: Actor, taskId: string, token: number): Promise<TaskRecord> {
+    return this.withLease(actor, taskId, token, 'release', async (m, task) => {
+      const state = transition(task.state, 'release');
+      await updateTask(m, task.id, { state, ...NO_LEASE });
+      await this.audit.record(
+        { action: 'reading.task.release', objectType: 'reading_task', objectId: task.id, patientId: task.patientId },
+        m,
+      );
+      return [taskEvent('task.released', { centreId: task.centreId }, { ...task, state }, { cause: 'released' })];
+    });
+  }
+
+  /**
+   * Runs `write` on the task locked, after checking the caller holds its current lease with `token` and that `action`
+   * (if any) is allowed in its state; publishes the events `write` returns once the transaction has committed.
+   */
+  async withLease<T extends TaskRecord>(
+    actor: Actor,
+    taskId: string,
+    token: number,
+    action: TaskAction | null,
+    write: (m: EntityManager, task: TaskRecord) => Promise<ReadingEvent[]>,
+  ): Promise<TaskRecord> {
+    const { task, events } = await this.dataSource.transaction(async (m) => {
+      const locked = await loadTask(m, taskId, true);
+      if (!locked) throw notFound('Task', taskId);
+      const centre = await this.centreFor(actor, locked.centreId);
+      assertMayRead(actor, centre, await this.registry.privilegesOf(actor.userId));
+      const refusal = leaseRefusal(locked, actor.userId, String(token), new Date());
+      if (refusal) throw conflict(refusal, { fencingToken: Number(locked.fencingToken) });
+      if (action) transition(locked.state, action);
+      const written = await write(m, locked);
+      return { task: (await loadTask(m, taskId))!, events: written };
+    });
+    this.events.publish(events);
+    return task as T;
+  }
+
+  /**
+   * Returns tasks whose lease ran out to where they were claimed from (one centre, or all when centreId is omitted);
+   * the drafts stay with them for the next reader. Resolves to the events to publish.
+   */
+  async requeueExpired(centreId?: string): Promise<ReadingEvent[]> {
+    const rows: TaskRecord[] = await this.dataSource.transaction(async (m) => {
+      const expired = await returningRows<{ id: string }>(
+        m,
+        `UPDATE reading_tasks t
+            SET state = CASE t.state WHEN 'reviewing' THEN 'submitted' ELSE 'queued' END,
+                holder_user_id = NULL, lease_expires_at = NULL, updated_at = now()
+          WHERE t.id IN (SELECT id FROM reading_tasks
+                          WHERE lease_expires_at < now() AND ($1::uuid IS NULL OR centre_id = $1)
+                          FOR UPDATE SKIP LOCKED)
+          RETURNING t.id`,
+        [centreId ?? null],
+      );
+      if (expired.length === 0) return [];
+      return m.query(
+        `SELECT ${TASK_RECORD_COLUMNS} FROM reading_tasks t JOIN reading_requests r ON r.id = t.request_id
+          WHERE t.id = ANY($1)`,
+        [expired.map((e) => e.id)],
+      );
+    });
+    return rows.map((task) =>
+      taskEvent('task.released', { centreId: task.centreId }, task, { cause: 'lease_expired' }),
+    );
+  }
+
+  private async centreFor(actor: Actor, centreId: string): Promise<Centre> {
+    const centre = await this.registry.findCentre(centreId);
+    if (!centre || (actor.consortiumId !== null && centre.consortiumId !== actor.consortiumId)) {
+      throw notFound('Centre', centreId);
+    }
+    return centre;
+  }
+}

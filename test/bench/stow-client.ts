@@ -40,7 +40,9 @@ function post(agent: http.Agent, job: StowClientJob, body: Buffer): Promise<void
       },
       (res) => {
         res.resume();
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`STOW answered ${res.statusCode}`))));
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve() : reject(new Error(`STOW answered ${res.statusCode}`)),
+        );
         res.on('error', reject);
       },
     );

@@ -1,4 +1,4 @@
-import { type Actor, type Discipline, forbidden, hasRole } from '@hub/core';
+import { type Actor, type Discipline, hasRole } from '@hub/core';
 import type { Centre, ReadingPrivilege } from '@hub/consortium';
 
 /** Centre staff: readers and senior readers of the centre's host institution. */
@@ -10,14 +10,15 @@ export function privilegeFor(privileges: readonly ReadingPrivilege[], discipline
   return privileges.find((p) => p.discipline === discipline) ?? null;
 }
 
-/** A reader working a centre's queue: staff of the centre, privileged for its discipline. */
-export function assertMayRead(actor: Actor, centre: Centre, privileges: readonly ReadingPrivilege[]): void {
+/** Why this caller may not work the centre's queue (staff of the centre, privileged for its discipline), or null. */
+export function readRefusal(actor: Actor, centre: Centre, privileges: readonly ReadingPrivilege[]): string | null {
   if (!isCentreStaff(actor, centre)) {
-    throw forbidden(`You are not on the staff of ${centre.name}: its readers work at its host institution`);
+    return `You are not on the staff of ${centre.name}: its readers work at its host institution`;
   }
   if (!privilegeFor(privileges, centre.discipline)) {
-    throw forbidden(`You hold no reading privilege for ${centre.discipline}, the discipline of ${centre.name}`);
+    return `You hold no reading privilege for ${centre.discipline}, the discipline of ${centre.name}`;
   }
+  return null;
 }
 
 /** Who may see a centre's queue: its privileged readers, and the coordinators of its consortium. */

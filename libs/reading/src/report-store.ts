@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { reportContentHash } from './domain/report-hash.js';
+import { addendumHash, reportContentHash } from './domain/report-hash.js';
 import type { AddendumView, ReportStatus, ReportView, StructuredValue } from './report-view.js';
 
 /** The report row of a task as the writers need it. */
@@ -84,6 +84,19 @@ export async function loadReportView(
     )
   ).map((a: AddendumView & { signedAt: Date }) => ({ ...a, signedAt: a.signedAt.toISOString() }));
   const { studyId, patientId, signedById, signedByName, authorId, authorName, signedAt, submittedAt, ...rest } = row;
+  const reportHashHolds =
+    signedById && signedAt && row.contentHash
+      ? reportContentHash({
+          reportId: row.id,
+          studyId,
+          patientId,
+          findings: row.findings,
+          impression: row.impression,
+          structured: row.structured,
+          signedBy: signedById,
+          signedAt,
+        }) === row.contentHash
+      : null;
   return {
     ...rest,
     author: { userId: authorId, displayName: authorName },
@@ -91,18 +104,25 @@ export async function loadReportView(
     signedBy: signedById ? { userId: signedById, displayName: signedByName ?? '' } : null,
     signedAt: signedAt?.toISOString() ?? null,
     hashVerified:
-      signedById && signedAt && row.contentHash
-        ? reportContentHash({
-            reportId: row.id,
-            studyId,
-            patientId,
-            findings: row.findings,
-            impression: row.impression,
-            structured: row.structured,
-            signedBy: signedById,
-            signedAt,
-          }) === row.contentHash
-        : null,
+      reportHashHolds === null ? null : reportHashHolds && addendaChainHolds(row.id, row.contentHash!, addenda),
     addenda,
   };
+}
+
+/** Each addendum's hash covers its content and the hash before it, so an altered or removed one breaks the chain. */
+function addendaChainHolds(reportId: string, reportHash: string, addenda: readonly AddendumView[]): boolean {
+  let previousHash = reportHash;
+  for (const [i, a] of addenda.entries()) {
+    const expected = addendumHash({
+      reportId,
+      seq: a.seq,
+      text: a.text,
+      signedBy: a.signedBy.userId,
+      signedAt: new Date(a.signedAt),
+      previousHash,
+    });
+    if (a.seq !== i + 1 || expected !== a.contentHash) return false;
+    previousHash = a.contentHash;
+  }
+  return true;
 }

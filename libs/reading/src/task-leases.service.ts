@@ -7,7 +7,7 @@ import { type Centre, RegistryQueries } from '@hub/consortium';
 import { returningRows } from '@hub/db';
 import { leaseRefusal } from './domain/lease.js';
 import { transition, type TaskAction } from './domain/task-state.js';
-import { assertMayRead, privilegeFor } from './reading-access.js';
+import { privilegeFor, readRefusal } from './reading-access.js';
 import { type ReadingEvent, ReadingEventBus } from './reading-events.js';
 import { taskEvent } from './task-events.js';
 import { loadTask, NO_LEASE, TASK_RECORD_COLUMNS, type TaskRecord, updateTask } from './task-store.js';
@@ -32,10 +32,12 @@ export class TaskLeases {
   async claimNext(actor: Actor, centreId: string, stage: ClaimStage): Promise<TaskRecord | null> {
     const centre = await this.centreFor(actor, centreId);
     const privileges = await this.registry.privilegesOf(actor.userId);
-    assertMayRead(actor, centre, privileges);
-    if (stage === 'review' && !privilegeFor(privileges, centre.discipline)?.canSign) {
-      throw forbidden(`Reviewing needs a reading privilege with signing rights for ${centre.discipline}`);
-    }
+    const refusal =
+      readRefusal(actor, centre, privileges) ??
+      (stage === 'review' && !privilegeFor(privileges, centre.discipline)?.canSign
+        ? `Reviewing needs a reading privilege with signing rights for ${centre.discipline}`
+        : null);
+    if (refusal) await this.refuse('reading.task.claim', 'centre', centreId, null, refusal);
     const released = await this.requeueExpired(centreId);
     const claimed = await this.dataSource.transaction(async (m) => {
       const rows = await returningRows<{ id: string }>(
@@ -115,7 +117,7 @@ export class TaskLeases {
    * Runs `write` on the task locked, after checking the caller holds its current lease with `token` and that `action`
    * (if any) is allowed in its state; publishes the events `write` returns once the transaction has committed.
    */
-  async withLease<T extends TaskRecord>(
+  async withLease(
     actor: Actor,
     taskId: string,
     token: number,
@@ -126,7 +128,9 @@ export class TaskLeases {
       const locked = await loadTask(m, taskId, true);
       if (!locked) throw notFound('Task', taskId);
       const centre = await this.centreFor(actor, locked.centreId);
-      assertMayRead(actor, centre, await this.registry.privilegesOf(actor.userId));
+      const denied = readRefusal(actor, centre, await this.registry.privilegesOf(actor.userId));
+      if (denied)
+        await this.refuse(`reading.task.${action ?? 'heartbeat'}`, 'reading_task', taskId, locked.patientId, denied);
       const refusal = leaseRefusal(locked, actor.userId, String(token), new Date());
       if (refusal) throw conflict(refusal, { fencingToken: Number(locked.fencingToken) });
       if (action) transition(locked.state, action);
@@ -134,7 +138,7 @@ export class TaskLeases {
       return { task: (await loadTask(m, taskId))!, events: written };
     });
     this.events.publish(events);
-    return task as T;
+    return task;
   }
 
   /**
@@ -164,6 +168,21 @@ export class TaskLeases {
     return rows.map((task) =>
       taskEvent('task.released', { centreId: task.centreId }, task, { cause: 'lease_expired' }),
     );
+  }
+
+  /**
+   * Records the refused attempt and throws 403. The event is written outside the caller's transaction (which the
+   * throw rolls back); that transaction has written no audit event yet, so the audit chain lock is free.
+   */
+  private async refuse(
+    action: string,
+    objectType: string,
+    objectId: string,
+    patientId: string | null,
+    reason: string,
+  ): Promise<never> {
+    await this.audit.record({ action, objectType, objectId, patientId, outcome: 'denied', details: { reason } });
+    throw forbidden(reason);
   }
 
   private async centreFor(actor: Actor, centreId: string): Promise<Centre> {

@@ -209,6 +209,12 @@ describe('Reading: leases, fencing tokens, returns and refusals', () => {
       const unprivileged = await addUser(t, a, { role: 'reader', privileges: [{ discipline: 'lab', canSign: false }] });
       const refused = await claim(unprivileged.token).expect(403);
       expect(refused.body.message).toMatch(/no reading privilege for ecg/);
+      const deniedClaims = await t.sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM audit_events WHERE action = 'reading.task.claim' AND outcome = 'denied'
+            AND actor_user_id = $1`,
+        [unprivileged.id],
+      );
+      expect(deniedClaims[0]!.n).toBe(1);
       const elsewhere = await addUser(t, a, {
         role: 'reader',
         institutionId: a.clinicIds[1],
@@ -228,6 +234,14 @@ describe('Reading: leases, fencing tokens, returns and refusals', () => {
         .send({ fencingToken: 1, findings: 'x'.repeat(20001), impression: '' });
       expect(long.status).toBe(400);
       await draft(a.tokens.reader, '00000000-0000-4000-8000-000000000000', 1).expect(404);
+      // A write to a task by someone who is not on the centre's staff is refused and audited, whatever the token.
+      await draft(elsewhere.token, req.task.id, 1).expect(403);
+      const deniedWrites = await t.sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM audit_events WHERE action = 'reading.task.save' AND outcome = 'denied'
+            AND object_id = $1 AND actor_user_id = $2`,
+        [req.task.id, elsewhere.id],
+      );
+      expect(deniedWrites[0]!.n).toBe(1);
     });
   });
 });

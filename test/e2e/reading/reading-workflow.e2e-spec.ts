@@ -153,6 +153,7 @@ describe('Reading: request → claim → draft → submit → review → sign, w
     await postAs(t, `/api/reports/${reportId}/addenda`, a.tokens.senior_reader, { text: '' }).expect(400);
     const clinicView = await getAs(t, `/api/reports/${reportId}`, a.tokens.clinic_doctor).expect(200);
     expect(clinicView.body.addenda.map((x: { seq: number }) => x.seq)).toEqual([1]);
+    expect(clinicView.body.hashVerified).toBe(true);
     await getAs(t, `/api/reports/${reportId}`, b.tokens.clinic_doctor).expect(403);
 
     // The same report as FHIR R4 and as a printable PDF.
@@ -172,6 +173,13 @@ describe('Reading: request → claim → draft → submit → review → sign, w
       .expect(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
+
+    // An addendum altered behind the hub's back (its trigger switched off by the database owner) breaks the chain.
+    await t.sql('ALTER TABLE report_addenda DISABLE TRIGGER report_addenda_append_only');
+    await t.sql(`UPDATE report_addenda SET text = '补充：QTc 480 ms。' WHERE report_id = $1`, [reportId]);
+    await t.sql('ALTER TABLE report_addenda ENABLE TRIGGER report_addenda_append_only');
+    const tampered = await getAs(t, `/api/reports/${reportId}`, a.tokens.clinic_doctor).expect(200);
+    expect(tampered.body.hashVerified).toBe(false);
 
     const audit = await t.sql<{ action: string }>(
       `SELECT action FROM audit_events WHERE object_id = $1 AND outcome = 'success' ORDER BY id`,

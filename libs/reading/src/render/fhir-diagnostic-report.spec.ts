@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Discipline } from '@hub/core';
 import { FHIR_SYSTEMS, fhirStatus, toFhirDiagnosticReport } from './fhir-diagnostic-report.js';
 import type { DiagnosticReport } from './fhir-types.js';
-import { sampleAddendum, sampleReport } from './sample-report.js';
+import { sampleAddendum, sampleReport } from './sample-report.fixture.js';
 
 // FHIR R4 primitive formats (datatypes.html) and the DiagnosticReport.status value set.
 const R4 = {

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from '@jest/globals';
 import { renderReportPdf } from './report-pdf.js';
-import { sampleAddendum, sampleReport } from './sample-report.js';
+import { sampleAddendum, sampleReport } from './sample-report.fixture.js';
 
 async function collect(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];

@@ -16,11 +16,15 @@ export class AccessTokenService {
   }
 
   /** null for a token that is malformed, tampered with, signed with another key or expired. */
-  async verify(token: string): Promise<AccessTokenClaims | null> {
+  async verify(token: string): Promise<(AccessTokenClaims & { expiresAt: Date }) | null> {
     try {
-      const payload = await this.jwt.verifyAsync<Partial<AccessTokenClaims>>(token, { algorithms: ['HS256'] });
-      if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
-      return { sub: payload.sub, sid: payload.sid };
+      const payload = await this.jwt.verifyAsync<Partial<AccessTokenClaims> & { exp?: number }>(token, {
+        algorithms: ['HS256'],
+      });
+      if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.exp !== 'number') {
+        return null;
+      }
+      return { sub: payload.sub, sid: payload.sid, expiresAt: new Date(payload.exp * 1000) };
     } catch {
       return null;
     }

@@ -70,10 +70,15 @@ export class AuthGuard implements CanActivate {
   async authenticate(authorization: string | undefined): Promise<Actor> {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     if (!match) throw new UnauthorizedException('Log in first: send Authorization: Bearer <access token>');
-    const claims = await this.tokens.verify(match[1]!);
+    return (await this.authenticateToken(match[1]!)).actor;
+  }
+
+  /** The actor of a live session's access token, and when the token expires (socket gateways end the socket then). */
+  async authenticateToken(token: string): Promise<{ actor: Actor; expiresAt: Date }> {
+    const claims = await this.tokens.verify(token);
     if (!claims) throw new UnauthorizedException('The access token is invalid or expired: refresh it or log in again');
     const session = await this.sessions.findActive(claims.sid, claims.sub);
     if (!session) throw new UnauthorizedException('The session has ended: log in again');
-    return { ...session, sessionId: claims.sid };
+    return { actor: { ...session, sessionId: claims.sid }, expiresAt: claims.expiresAt };
   }
 }

@@ -94,6 +94,18 @@ export class CentreRepository {
     return row ? toCentre(row) : null;
   }
 
+  /** The centres a consortium runs, or those an institution hosts (its readers work there). */
+  async findWhere(filter: { consortiumId: string } | { hostInstitutionId: string }): Promise<Centre[]> {
+    const [column, value] =
+      'consortiumId' in filter
+        ? ['consortium_id', filter.consortiumId]
+        : ['host_institution_id', filter.hostInstitutionId];
+    const rows: CentreRow[] = await this.dataSource.query(`${SELECT_CENTRE} WHERE c.${column} = $1 ORDER BY c.id`, [
+      value,
+    ]);
+    return rows.map(toCentre);
+  }
+
   async list(filter: CentreFilter, page: PageRequest): Promise<Page<Centre>> {
     const where: string[] = [];
     const params: unknown[] = [];

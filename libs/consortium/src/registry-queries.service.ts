@@ -36,6 +36,14 @@ export class RegistryQueries {
     return this.centres.findServing(institutionId, discipline);
   }
 
+  centresOfConsortium(consortiumId: string): Promise<Centre[]> {
+    return this.centres.findWhere({ consortiumId });
+  }
+
+  centresHostedBy(institutionId: string): Promise<Centre[]> {
+    return this.centres.findWhere({ hostInstitutionId: institutionId });
+  }
+
   privilegesOf(userId: string): Promise<ReadingPrivilege[]> {
     return this.privileges.listFor(userId);
   }

@@ -7,3 +7,4 @@ export * from './entities/report-template.entity.js';
 export * from './reading-events.js';
 export * from './report-view.js';
 export * from './reading.module.js';
+export * from './realtime/reading-socket-events.js';

@@ -27,6 +27,10 @@ export interface ReadingEventMap {
   'request.returned': TaskEventPayload & { reason: ReturnReason; note: string | null };
   'report.signed': TaskEventPayload & { reportId: string };
   'report.amended': TaskEventPayload & { reportId: string; addendumSeq: number };
+  /** 80% of the time from queueing to due has passed and the task is not signed yet (for coordinators). */
+  'sla.warning': TaskEventPayload & { warnAt: string };
+  /** The due time has passed and the task is not signed yet (for coordinators). */
+  'sla.breached': TaskEventPayload;
 }
 export type ReadingEventName = keyof ReadingEventMap;
 

@@ -9,6 +9,7 @@ import { ReportTemplateEntity } from './entities/report-template.entity.js';
 import { ReportVersionEntity } from './entities/report-version.entity.js';
 import { ReportEntity } from './entities/report.entity.js';
 import { ReadingEventBus } from './reading-events.js';
+import { ReadingEventsGateway } from './realtime/reading-events.gateway.js';
 import { ReadingQueries } from './reading-queries.service.js';
 import { ReadingRequests } from './reading-requests.service.js';
 import { ReportWriter } from './report-writer.service.js';
@@ -37,7 +38,7 @@ import { TasksController } from './tasks.controller.js';
     ReportsController,
     ReportTemplatesController,
   ],
-  providers: [ReadingEventBus, ReadingQueries, ReadingRequests, ReportWriter, TaskLeases],
+  providers: [ReadingEventBus, ReadingEventsGateway, ReadingQueries, ReadingRequests, ReportWriter, TaskLeases],
   exports: [ReadingEventBus, ReadingQueries],
 })
 export class ReadingModule {}

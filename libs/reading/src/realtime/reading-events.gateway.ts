@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { ForbiddenException, HttpException, Logger, type OnModuleDestroy, UnauthorizedException } from '@nestjs/common';
+import {
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import { AuditTrail } from '@hub/audit';
+import { AuthGuard } from '@hub/auth';
+import { type Centre, RegistryQueries } from '@hub/consortium';
+import { type Actor, hasRole, requestContext } from '@hub/core';
+import { ReadingEventBus } from '../reading-events.js';
+import { roomOf, roomsFor } from './event-rooms.js';
+import type { ReadingServerEvents } from './reading-socket-events.js';
+
+type EventsNamespace = Namespace<Record<string, never>, ReadingServerEvents>;
+type EventsSocket = Socket<Record<string, never>, ReadingServerEvents, Record<string, never>, EventsSocketData>;
+interface EventsSocketData {
+  userId: string;
+  rooms: string[];
+  expiresAt: Date;
+}
+
+/** Longest delay a Node timer takes; an access token outliving it is simply re-checked at that point. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * socket.io namespace /events: live reading events for the rooms a user follows. The handshake carries the access token
+ * (`auth: { token }`); the socket is closed with `session.expired` when that token expires, so a client reconnects
+ * with a fresh one and roles or privileges taken away meanwhile take effect. Events carry ids and states only.
+ */
+@WebSocketGateway({ namespace: '/events', serveClient: false })
+export class ReadingEventsGateway
+  implements OnGatewayInit<EventsNamespace>, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy
+{
+  private readonly logger = new Logger('ReadingEventsGateway');
+  private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly auth: AuthGuard,
+    private readonly registry: RegistryQueries,
+    private readonly audit: AuditTrail,
+    private readonly bus: ReadingEventBus,
+  ) {}
+
+  afterInit(namespace: EventsNamespace): void {
+    namespace.use((socket, next) => {
+      this.admit(socket as EventsSocket).then(
+        () => next(),
+        (err: unknown) => {
+          if (!(err instanceof HttpException)) this.logger.error(err);
+          next(connectError(err));
+        },
+      );
+    });
+    this.unsubscribe = this.bus.subscribe((event) => {
+      // The map is typed per name; the bus hands over a union, which socket.io's overloads cannot narrow.
+      (namespace.to(roomOf(event.audience)).emit as (name: string, payload: unknown) => boolean)(
+        event.name,
+        event.payload,
+      );
+    });
+  }
+
+  async handleConnection(socket: EventsSocket): Promise<void> {
+    const { userId, rooms, expiresAt } = socket.data;
+    await socket.join(rooms);
+    const delay = Math.min(Math.max(expiresAt.getTime() - Date.now(), 0), MAX_TIMER_MS);
+    const timer = setTimeout(() => {
+      socket.emit('session.expired', { message: 'The access token expired: reconnect with a fresh one' });
+      socket.disconnect(true);
+    }, delay);
+    timer.unref();
+    this.expiryTimers.set(socket.id, timer);
+    socket.emit('ready', { userId, rooms });
+  }
+
+  handleDisconnect(socket: EventsSocket): void {
+    clearTimeout(this.expiryTimers.get(socket.id));
+    this.expiryTimers.delete(socket.id);
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+    for (const timer of this.expiryTimers.values()) clearTimeout(timer);
+    this.expiryTimers.clear();
+  }
+
+  private async admit(socket: EventsSocket): Promise<void> {
+    const token: unknown = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    if (typeof token !== 'string' || token.length === 0) {
+      throw new UnauthorizedException(
+        "Send the access token in the handshake: io('<hub>/events', { auth: { token: '<access token>' } })",
+      );
+    }
+    const { actor, expiresAt } = await this.auth.authenticateToken(token);
+    const [centres, privileges] = await Promise.all([this.centresFor(actor), this.registry.privilegesOf(actor.userId)]);
+    const rooms = roomsFor(actor, centres, privileges);
+    if (rooms.length === 0) {
+      await requestContext.run({ requestId: randomUUID(), sourceIp: socket.handshake.address, actor }, () =>
+        this.audit.record({
+          action: 'access.denied',
+          objectType: 'socket_namespace',
+          objectId: '/events',
+          outcome: 'denied',
+          details: { reason: 'no_rooms' },
+        }),
+      );
+      throw new ForbiddenException(
+        'Live reading events are for centre readers privileged for the discipline, clinic staff and coordinators: your roles follow none',
+      );
+    }
+    socket.data = { userId: actor.userId, rooms, expiresAt };
+    this.logger.debug(`user ${actor.userId} follows ${rooms.length} room(s) on /events`);
+  }
+
+  private async centresFor(actor: Actor): Promise<Centre[]> {
+    if (hasRole(actor, 'coordinator') && actor.consortiumId)
+      return this.registry.centresOfConsortium(actor.consortiumId);
+    if (hasRole(actor, 'reader', 'senior_reader') && actor.institutionId) {
+      return this.registry.centresHostedBy(actor.institutionId);
+    }
+    return [];
+  }
+}
+
+/** socket.io hands `message` and `data` of a middleware error to the client's connect_error. */
+function connectError(err: unknown): Error & { data: { statusCode: number } } {
+  const statusCode = err instanceof HttpException ? err.getStatus() : 500;
+  const message = err instanceof HttpException ? err.message : 'The hub could not admit this socket; try again';
+  return Object.assign(new Error(message), { data: { statusCode } });
+}

@@ -16,6 +16,7 @@ const allowedLibImports = {
   patients: ['core', 'db', 'audit', 'auth', 'consortium'],
   studies: ['core', 'db', 'storage', 'audit', 'auth', 'consortium', 'patients'],
   reading: ['core', 'db', 'storage', 'audit', 'auth', 'consortium', 'patients', 'studies'],
+  recognition: ['core', 'db', 'audit', 'auth', 'consortium', 'patients', 'studies', 'reading'],
 };
 const allLibs = Object.keys(allowedLibImports);
 

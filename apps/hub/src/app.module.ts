@@ -7,6 +7,7 @@ import { HUB_CONFIG, HubConfigModule, type HubConfig } from '@hub/core';
 import { DbModule } from '@hub/db';
 import { PatientsModule } from '@hub/patients';
 import { ReadingModule } from '@hub/reading';
+import { RecognitionModule } from '@hub/recognition';
 import { StorageModule } from '@hub/storage';
 import { StudiesModule } from '@hub/studies';
 import { HealthModule } from './health/health.module.js';
@@ -30,6 +31,7 @@ export class AppModule {
         PatientsModule,
         StudiesModule,
         ReadingModule,
+        RecognitionModule,
         HealthModule,
       ],
     };

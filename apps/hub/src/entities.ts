@@ -16,7 +16,22 @@ import {
   ReportTemplateEntity,
   ReportVersionEntity,
 } from '@hub/reading';
-import { InstanceEntity, LabResultEntity, SeriesEntity, StudyEntity, StudyFileEntity } from '@hub/studies';
+import {
+  InstitutionQcRecordEntity,
+  RecognisableResultEntity,
+  RecognitionDecisionEntity,
+  RecognitionItemEntity,
+  RecognitionLookupEntity,
+  RecognitionSettingsEntity,
+} from '@hub/recognition';
+import {
+  InstanceEntity,
+  LabResultEntity,
+  SeriesEntity,
+  StudyAccessGrantEntity,
+  StudyEntity,
+  StudyFileEntity,
+} from '@hub/studies';
 
 /** Every entity of the hub: the migration generator and the schema drift test compare these with the migrations. */
 export const allEntities = [
@@ -36,10 +51,17 @@ export const allEntities = [
   InstanceEntity,
   StudyFileEntity,
   LabResultEntity,
+  StudyAccessGrantEntity,
   ReadingRequestEntity,
   ReadingTaskEntity,
   ReportEntity,
   ReportVersionEntity,
   ReportAddendumEntity,
   ReportTemplateEntity,
+  RecognitionItemEntity,
+  RecognitionSettingsEntity,
+  InstitutionQcRecordEntity,
+  RecognisableResultEntity,
+  RecognitionLookupEntity,
+  RecognitionDecisionEntity,
 ];

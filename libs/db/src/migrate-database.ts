@@ -3,7 +3,13 @@ import { type DatabaseUrls, roleOf } from './database-urls.js';
 import { buildDataSourceOptions } from './data-source-options.js';
 
 /** Tables the app role may only read and append to; enforced by grants here and by a trigger in the migration. */
-const APPEND_ONLY_TABLES = ['audit_events', 'report_versions', 'report_addenda'];
+const APPEND_ONLY_TABLES = [
+  'audit_events',
+  'report_versions',
+  'report_addenda',
+  'recognition_lookups',
+  'recognition_decisions',
+];
 
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 

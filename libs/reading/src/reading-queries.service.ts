@@ -9,6 +9,7 @@ import type { TaskState } from './domain/task-state.js';
 import { isCentreStaff, isRequester, mayViewQueue, privilegeFor } from './reading-access.js';
 import { type RequestView, type TaskView, toRequestView, toTaskView } from './reading-views.js';
 import { loadReportView } from './report-store.js';
+import { ReportMarks } from './signed-report-hooks.js';
 import type { ReportView } from './report-view.js';
 import { loadTask, loadTaskOfRequest, TASK_RECORD_COLUMNS, type TaskRecord } from './task-store.js';
 
@@ -44,6 +45,7 @@ export class ReadingQueries {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly registry: RegistryQueries,
     private readonly audit: AuditTrail,
+    private readonly marks: ReportMarks,
   ) {}
 
   async request(actor: Actor, requestId: string): Promise<RequestView> {
@@ -57,7 +59,7 @@ export class ReadingQueries {
   /** The report (JSON view); clinics see it once signed. */
   async report(actor: Actor, reportId: string): Promise<ReportView> {
     const outcome = await this.dataSource.transaction(async (m) => {
-      const report = await loadReportView(m, 'rp.id', reportId);
+      const report = await this.withMarks(m, await loadReportView(m, 'rp.id', reportId));
       if (!report) throw notFound('Report', reportId);
       const task = (await loadTask(m, report.taskId))!;
       const viewer = await this.viewerOf(actor, task);
@@ -75,6 +77,11 @@ export class ReadingQueries {
       throw forbidden('This report belongs to another institution');
     }
     return outcome.report;
+  }
+
+  private async withMarks(m: EntityManager, report: ReportView | null): Promise<ReportView | null> {
+    if (report?.status !== 'signed') return report;
+    return { ...report, marks: await this.marks.of(m, report.id) };
   }
 
   /** The clinic's own requests, newest first. */
@@ -209,7 +216,7 @@ export class ReadingQueries {
       if (!task) throw notFound(action === 'reading.task.read' ? 'Task' : 'Reading request', id);
       const viewer = await this.viewerOf(actor, task);
       if (!viewer) return { denied: true as const, task };
-      const report = await loadReportView(m, 'rp.task_id', task.id);
+      const report = await this.withMarks(m, await loadReportView(m, 'rp.task_id', task.id));
       await this.audit.record(
         { action, objectType: 'reading_request', objectId: task.requestId, patientId: task.patientId },
         m,

@@ -4,6 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditTrail } from '@hub/audit';
 import { type Actor, conflict, type Discipline, DomainError, forbidden, notFound, type Priority } from '@hub/core';
 import { type Centre, RegistryQueries } from '@hub/consortium';
+import { StudyAccessGrants } from '@hub/studies';
 import { dueAt, PRIORITY_RANK } from './domain/sla.js';
 import { transition } from './domain/task-state.js';
 import { isRequester } from './reading-access.js';
@@ -12,7 +13,9 @@ import { taskEvent } from './task-events.js';
 import { loadTask, loadTaskOfRequest, type TaskRecord, updateTask } from './task-store.js';
 
 export interface NewReadingRequest {
-  studyId: string;
+  /** The hub's id of the study; or, for a study sent by DICOMweb, its Study Instance UID. */
+  studyId?: string;
+  studyInstanceUid?: string;
   priority: Priority;
   referral?: boolean;
   clinicalNotes?: string;
@@ -37,10 +40,11 @@ export class ReadingRequests {
     private readonly registry: RegistryQueries,
     private readonly audit: AuditTrail,
     private readonly events: ReadingEventBus,
+    private readonly studyAccess: StudyAccessGrants,
   ) {}
 
   async create(actor: Actor, input: NewReadingRequest): Promise<TaskRecord> {
-    const study = await this.studyOf(actor, input.studyId, 'reading.request.create');
+    const study = await this.studyOf(actor, await this.studyIdOf(input), 'reading.request.create');
     const centre = await this.centreFor(actor, study, input.centreId);
     const task = await this.dataSource.transaction(async (m) => {
       // One open request per study: serialise requests for the same study, then look.
@@ -87,6 +91,12 @@ export class ReadingRequests {
           dueAt(queuedAt, centre.sla[input.priority]),
         ],
       );
+      // The centre's readers may open the study while the request lives (and after signing: the report cites it).
+      await this.studyAccess.grant(m, {
+        studyId: study.id,
+        grantee: { type: 'centre', id: centre.id },
+        source: { type: 'reading_request', id: request!.id },
+      });
       await this.audit.record(
         {
           action: 'reading.request.create',
@@ -108,6 +118,7 @@ export class ReadingRequests {
     return this.change(actor, requestId, 'reading.request.cancel', async (m, task) => {
       const state = transition(task.state, 'cancel');
       await updateTask(m, task.id, { state, cancelled_at: new Date(), cancel_reason: reason ?? null });
+      await this.studyAccess.revoke(m, { source: { type: 'reading_request', id: requestId } });
       return state;
     });
   }
@@ -123,6 +134,9 @@ export class ReadingRequests {
         queued_at: queuedAt,
         due_at: dueAt(queuedAt, centre.sla[task.priority]),
         resubmissions: task.resubmissions + 1,
+        // A new due time: coordinators hear about it afresh.
+        sla_warned_at: null,
+        sla_breached_at: null,
       });
       if (clinicalNotes !== undefined) {
         await m.query('UPDATE reading_requests SET clinical_notes = $2 WHERE id = $1', [requestId, clinicalNotes]);
@@ -160,6 +174,20 @@ export class ReadingRequests {
     const name = task.state === 'cancelled' ? 'task.cancelled' : 'task.created';
     this.events.publish([taskEvent(name, { centreId: task.centreId }, task, {})]);
     return task;
+  }
+
+  /** The study a request names, by id or by Study Instance UID (unique across the hub); exactly one of them. */
+  private async studyIdOf(input: NewReadingRequest): Promise<string> {
+    if ((input.studyId === undefined) === (input.studyInstanceUid === undefined)) {
+      throw new DomainError('invalid', 'Name the study by studyId or by studyInstanceUid (one of them)');
+    }
+    if (input.studyId !== undefined) return input.studyId;
+    const [row]: { id: string }[] = await this.dataSource.query(
+      'SELECT id FROM studies WHERE study_instance_uid = $1',
+      [input.studyInstanceUid],
+    );
+    if (!row) throw notFound('Study with Study Instance UID', input.studyInstanceUid!);
+    return row.id;
   }
 
   private async studyOf(actor: Actor, studyId: string, action: string): Promise<StudyFacts> {

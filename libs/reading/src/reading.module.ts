@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConsortiumModule } from '@hub/consortium';
+import { StudiesModule } from '@hub/studies';
 import { CentreQueueController } from './centre-queue.controller.js';
 import { ReadingRequestEntity } from './entities/reading-request.entity.js';
 import { ReadingTaskEntity } from './entities/reading-task.entity.js';
@@ -8,6 +9,7 @@ import { ReportAddendumEntity } from './entities/report-addendum.entity.js';
 import { ReportTemplateEntity } from './entities/report-template.entity.js';
 import { ReportVersionEntity } from './entities/report-version.entity.js';
 import { ReportEntity } from './entities/report.entity.js';
+import { JobQueue, SlaSweep } from './jobs/index.js';
 import { ReadingEventBus } from './reading-events.js';
 import { ReadingEventsGateway } from './realtime/reading-events.gateway.js';
 import { ReadingQueries } from './reading-queries.service.js';
@@ -16,12 +18,14 @@ import { ReportWriter } from './report-writer.service.js';
 import { ReportTemplatesController } from './report-templates.controller.js';
 import { ReportsController } from './reports.controller.js';
 import { RequestsController } from './requests.controller.js';
+import { ReportMarks, SignedReportHooks } from './signed-report-hooks.js';
 import { TaskLeases } from './task-leases.service.js';
 import { TasksController } from './tasks.controller.js';
 
 @Module({
   imports: [
     ConsortiumModule,
+    StudiesModule,
     TypeOrmModule.forFeature([
       ReadingRequestEntity,
       ReadingTaskEntity,
@@ -38,7 +42,18 @@ import { TasksController } from './tasks.controller.js';
     ReportsController,
     ReportTemplatesController,
   ],
-  providers: [ReadingEventBus, ReadingEventsGateway, ReadingQueries, ReadingRequests, ReportWriter, TaskLeases],
-  exports: [ReadingEventBus, ReadingQueries],
+  providers: [
+    ReadingEventBus,
+    ReadingEventsGateway,
+    ReadingQueries,
+    ReadingRequests,
+    ReportWriter,
+    TaskLeases,
+    JobQueue,
+    SlaSweep,
+    SignedReportHooks,
+    ReportMarks,
+  ],
+  exports: [ReadingEventBus, ReadingQueries, SignedReportHooks, ReportMarks],
 })
 export class ReadingModule {}

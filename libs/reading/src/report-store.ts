@@ -106,6 +106,7 @@ export async function loadReportView(
     hashVerified:
       reportHashHolds === null ? null : reportHashHolds && addendaChainHolds(row.id, row.contentHash!, addenda),
     addenda,
+    marks: [],
   };
 }
 

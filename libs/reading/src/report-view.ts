@@ -17,6 +17,16 @@ export interface AddendumView {
   contentHash: string;
 }
 
+/**
+ * A mark a later layer puts on a signed report when it is read, e.g. mutual recognition: "XX医共体HR" and the day the
+ * result stops being recognisable. Judged at each read (QC records and the catalogue change), never stored.
+ */
+export interface ReportMark {
+  kind: 'mutual_recognition';
+  label: string;
+  validUntil: string | null;
+}
+
 /** A report as the API shows it (JSON), and what the FHIR and PDF renderings are made from. */
 export interface ReportView {
   id: string;
@@ -52,4 +62,5 @@ export interface ReportView {
   /** Recomputed on every read: false means the stored content no longer matches what was signed. */
   hashVerified: boolean | null;
   addenda: AddendumView[];
+  marks: ReportMark[];
 }

@@ -12,6 +12,7 @@ import { transition } from './domain/task-state.js';
 import { isCentreStaff, privilegeFor } from './reading-access.js';
 import { ReadingEventBus } from './reading-events.js';
 import { type ReportRow, reportOfTask } from './report-store.js';
+import { SignedReportHooks } from './signed-report-hooks.js';
 import type { StructuredValue } from './report-view.js';
 import { TaskLeases } from './task-leases.service.js';
 import { taskEvent } from './task-events.js';
@@ -35,6 +36,7 @@ export class ReportWriter {
     private readonly registry: RegistryQueries,
     private readonly audit: AuditTrail,
     private readonly events: ReadingEventBus,
+    private readonly hooks: SignedReportHooks,
   ) {}
 
   /** Saves the draft as a new version (all versions are kept). */
@@ -117,6 +119,16 @@ export class ReportWriter {
       const state = transition(task.state, 'sign');
       await updateTask(m, task.id, { state, ...NO_LEASE, signed_by: actor.userId, signed_at: signedAt });
       await this.record(m, 'reading.report.sign', task, { reportId: report.id, version: report.version, contentHash });
+      await this.hooks.signed(m, {
+        reportId: report.id,
+        taskId: task.id,
+        studyId: task.studyId,
+        patientId: task.patientId,
+        consortiumId: task.consortiumId,
+        discipline: task.discipline,
+        examCode: task.examCode,
+        signedAt,
+      });
       const signed = { ...task, state };
       return [
         taskEvent('report.signed', { institutionId: task.requestingInstitutionId }, signed, { reportId: report.id }),
@@ -161,7 +173,12 @@ export class ReportWriter {
   }
 
   /** A signed correction to a signed report, by a senior reader of the centre privileged to sign. */
-  async addAddendum(actor: Actor, reportId: string, text: string): Promise<{ reportId: string; seq: number }> {
+  async addAddendum(
+    actor: Actor,
+    reportId: string,
+    text: string,
+    changesResult = false,
+  ): Promise<{ reportId: string; seq: number }> {
     const { task, seq } = await this.dataSource.transaction(async (m) => {
       const [row]: { taskId: string }[] = await m.query(
         'SELECT task_id AS "taskId" FROM reports WHERE id = $1 FOR SHARE',
@@ -202,11 +219,12 @@ export class ReportWriter {
         previousHash: last?.content_hash ?? report.contentHash!,
       });
       await m.query(
-        `INSERT INTO report_addenda (report_id, seq, text, signed_by, signed_at, content_hash)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
-        [reportId, seq, text, actor.userId, signedAt, contentHash],
+        `INSERT INTO report_addenda (report_id, seq, text, signed_by, signed_at, content_hash, changes_result)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [reportId, seq, text, actor.userId, signedAt, contentHash, changesResult],
       );
-      await this.record(m, 'reading.report.addendum', task, { reportId, seq, contentHash });
+      await this.record(m, 'reading.report.addendum', task, { reportId, seq, contentHash, changesResult });
+      await this.hooks.amended(m, { reportId, studyId: task.studyId, addendumSeq: seq, changesResult, signedAt });
       return { task, seq };
     });
     this.events.publish([

@@ -59,7 +59,7 @@ export class ReportsController {
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: AddendumDto,
   ): Promise<ReportView> {
-    await this.writer.addAddendum(actor, id, body.text);
+    await this.writer.addAddendum(actor, id, body.text, body.changesResult ?? false);
     return this.queries.report(actor, id);
   }
 }

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ConsortiumModule } from '@hub/consortium';
 import { PatientsModule } from '@hub/patients';
+import { StudyAccessGrants } from './access/study-access-grants.service.js';
+import { StudyScopes } from './access/study-scopes.service.js';
 import { QidoController } from './dicomweb/qido.controller.js';
 import { StowController } from './dicomweb/stow.controller.js';
 import { StowService } from './dicomweb/stow.service.js';
@@ -10,6 +13,7 @@ import { InstanceEntity } from './entities/instance.entity.js';
 import { LabResultEntity } from './entities/lab-result.entity.js';
 import { StudyFileEntity } from './entities/study-file.entity.js';
 import { SeriesEntity } from './entities/series.entity.js';
+import { StudyAccessGrantEntity } from './entities/study-access-grant.entity.js';
 import { StudyEntity } from './entities/study.entity.js';
 import { InstanceIndexRepository } from './ingest/instance-index.repository.js';
 import { InstanceIngestService } from './ingest/instance-ingest.service.js';
@@ -24,7 +28,15 @@ import { StudyUploadService } from './uploads/study-upload.service.js';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([StudyEntity, SeriesEntity, InstanceEntity, StudyFileEntity, LabResultEntity]),
+    TypeOrmModule.forFeature([
+      StudyEntity,
+      SeriesEntity,
+      InstanceEntity,
+      StudyFileEntity,
+      LabResultEntity,
+      StudyAccessGrantEntity,
+    ]),
+    ConsortiumModule,
     PatientsModule,
   ],
   controllers: [StowController, QidoController, WadoController, StudiesController, ResumableUploadController],
@@ -34,12 +46,21 @@ import { StudyUploadService } from './uploads/study-upload.service.js';
     ObjectReferences,
     OrphanObjectSweeper,
     StowService,
+    StudyAccessGrants,
     StudyReadRepository,
     ResumableUploads,
     StudyRecordRepository,
+    StudyScopes,
     StudyUploadRepository,
     StudyUploadService,
   ],
-  exports: [InstanceIngestService, OrphanObjectSweeper, StudyReadRepository, StudyRecordRepository],
+  exports: [
+    InstanceIngestService,
+    OrphanObjectSweeper,
+    StudyAccessGrants,
+    StudyReadRepository,
+    StudyRecordRepository,
+    StudyScopes,
+  ],
 })
 export class StudiesModule {}

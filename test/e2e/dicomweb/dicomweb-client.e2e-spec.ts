@@ -187,8 +187,12 @@ describe('DICOMweb with a real client (dicomweb-client) and real DICOM files', (
 
     const coordinator = await dicomwebClient(t, a.tokens.coordinator).searchForStudies();
     expect(coordinator.length).toBeGreaterThan(0);
+    // A centre reader sees only studies granted to their centre by a reading request: none here.
     const reader = await request(t.http).get('/dicomweb/studies').auth(a.tokens.reader, { type: 'bearer' });
-    expect(reader.status).toBe(403);
+    expect(reader.status).toBe(200);
+    expect(reader.body).toEqual([]);
+    const specialist = await request(t.http).get('/dicomweb/studies').auth(a.tokens.specialist, { type: 'bearer' });
+    expect(specialist.status).toBe(403);
     await request(t.http).get('/dicomweb/studies').expect(401);
   });
 

@@ -48,6 +48,17 @@ export const hubConfigSchema = z
     // Reading queues: how long a claim holds a task without a heartbeat before it goes back to the queue.
     READING_LEASE_SECONDS: positiveInt(600),
 
+    // Background jobs (pg-boss queues in the hub's database). false: this process runs and schedules no jobs (it can
+    // still send them), so a deployment can leave them to worker processes.
+    JOBS_ENABLED: bool.default(true),
+    // When the SLA sweep runs (expired leases back to the queue, sla.warning and sla.breached): a five-field cron
+    // expression in UTC; pg-boss schedules to the minute, so every minute is the finest.
+    SLA_SWEEP_CRON: z
+      .string()
+      .trim()
+      .regex(/^\S+(\s+\S+){4}$/, 'must be a cron expression of five fields, e.g. "* * * * *"')
+      .default('* * * * *'),
+
     // Key for the keyed hash of national identity numbers (patient linking across institutions). Set it in production
     // and never change it: hashes made under another key no longer match. Generated under DATA_DIR when unset.
     PATIENT_ID_HMAC_KEY: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -46,6 +46,16 @@ describe('loadHubConfig', () => {
     expect(() => loadHubConfig({ DATABASE_ADMIN_URL: 'postgres://a@b/c' })).toThrow(/DATABASE_URL: is required/);
   });
 
+  it('runs background jobs every minute by default; a process can leave them to a worker', () => {
+    expect(loadHubConfig({})).toMatchObject({ JOBS_ENABLED: true, SLA_SWEEP_CRON: '* * * * *' });
+    expect(loadHubConfig({ JOBS_ENABLED: 'false', SLA_SWEEP_CRON: '*/5 * * * *' })).toMatchObject({
+      JOBS_ENABLED: false,
+      SLA_SWEEP_CRON: '*/5 * * * *',
+    });
+    expect(() => loadHubConfig({ SLA_SWEEP_CRON: 'every minute' })).toThrow(/SLA_SWEEP_CRON: must be a cron/);
+    expect(() => loadHubConfig({ SLA_SWEEP_CRON: '0 * * * * *' })).toThrow(/SLA_SWEEP_CRON/);
+  });
+
   it('returns a frozen object', () => {
     expect(Object.isFrozen(loadHubConfig({}))).toBe(true);
   });

@@ -4,6 +4,9 @@ import { AuditTrail1795333900000 } from './1795333900000-AuditTrail.js';
 import { Studies1795336572586 } from './1795336572586-Studies.js';
 import { NonDicomStudies1795339894656 } from './1795339894656-NonDicomStudies.js';
 import { Reading1795343496273 } from './1795343496273-Reading.js';
+import { StudyAccessGrants1795345327539 } from './1795345327539-StudyAccessGrants.js';
+import { SlaFlags1795345375358 } from './1795345375358-SlaFlags.js';
+import { Recognition1795345695080 } from './1795345695080-Recognition.js';
 
 export const migrations = [
   Foundation1795333841708,
@@ -11,4 +14,7 @@ export const migrations = [
   Studies1795336572586,
   NonDicomStudies1795339894656,
   Reading1795343496273,
+  StudyAccessGrants1795345327539,
+  SlaFlags1795345375358,
+  Recognition1795345695080,
 ];

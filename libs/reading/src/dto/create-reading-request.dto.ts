@@ -4,9 +4,22 @@ import { type Priority, PRIORITIES } from '@hub/core';
 import type { NewReadingRequest } from '../reading-requests.service.js';
 
 export class CreateReadingRequestDto implements NewReadingRequest {
-  @ApiProperty({ format: 'uuid', description: 'A study your institution sent (DICOMweb or POST /api/studies)' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'A study your institution sent (DICOMweb or POST /api/studies); or give studyInstanceUid',
+  })
+  @IsOptional()
   @IsUUID()
-  studyId!: string;
+  studyId?: string;
+
+  @ApiPropertyOptional({
+    example: '1.2.840.113619.2.55.3.604688119.969.1268071029.320',
+    description: 'For a study sent by DICOMweb (STOW-RS) or DIMSE: its Study Instance UID, instead of studyId',
+  })
+  @IsOptional()
+  @Matches(/^[0-9]+(\.[0-9]+)*$/, { message: 'studyInstanceUid must be a DICOM UID (digits and dots)' })
+  @MaxLength(64)
+  studyInstanceUid?: string;
 
   @ApiProperty({ enum: PRIORITIES, description: 'stat (急), urgent, routine: sets the due time from the centre SLA' })
   @IsIn(PRIORITIES, { message: `priority must be one of: ${PRIORITIES.join(', ')}` })

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { RETURN_REASONS, type ReturnReason } from '../domain/return-reasons.js';
 import type { StructuredValue } from '../report-view.js';
 
@@ -60,4 +60,13 @@ export class AddendumDto {
   @IsNotEmpty()
   @MaxLength(4000)
   text!: string;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'true when the addendum corrects the result itself (values, measurements, findings): its mutual recognition (互认) is withdrawn',
+  })
+  @IsOptional()
+  @IsBoolean()
+  changesResult?: boolean;
 }

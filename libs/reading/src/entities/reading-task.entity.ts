@@ -75,6 +75,10 @@ export class ReadingTaskEntity {
   @Column({ type: 'integer', default: 0 }) resubmissions!: number;
   @Column({ type: 'text', nullable: true }) cancelReason!: string | null;
   @Column({ type: 'timestamptz', nullable: true }) cancelledAt!: Date | null;
+  /** When coordinators were sent sla.warning for the current due time; the flag that makes it once. */
+  @Column({ type: 'timestamptz', nullable: true }) slaWarnedAt!: Date | null;
+  /** When coordinators were sent sla.breached for the current due time. Both flags clear on resubmission. */
+  @Column({ type: 'timestamptz', nullable: true }) slaBreachedAt!: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }

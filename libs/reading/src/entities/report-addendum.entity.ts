@@ -15,4 +15,6 @@ export class ReportAddendumEntity {
   @Column({ type: 'uuid' }) signedBy!: string;
   @Column({ type: 'timestamptz' }) signedAt!: Date;
   @Column({ type: 'text' }) contentHash!: string;
+  /** The addendum corrects the result itself; mutual recognition of the report's result is withdrawn. */
+  @Column({ type: 'boolean', default: false }) changesResult!: boolean;
 }

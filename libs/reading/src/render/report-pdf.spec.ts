@@ -126,6 +126,7 @@ describe('renderReportPdf', () => {
     expect(text).toContain(squash(report.findings));
     expect(text).toContain(squash(report.impression));
     expect(text).toContain(`报告校验码：${report.contentHash}`);
+    expect(text).toContain('互认标识：青山市医共体HR（互认有效期至2027-02-18）');
     expect(text).toContain('签发时间：2026-03-0111:05'); // 03:05Z in China Standard Time
     // Glyph 0 is .notdef, the tofu box: its ToUnicode entry is U+0000. None may be drawn.
     expect(text).not.toMatch(/[\u0000\uFFFD]/);

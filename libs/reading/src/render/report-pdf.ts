@@ -219,6 +219,12 @@ function signOff(doc: Doc, report: ReportView): void {
     ['审核医师', report.signedBy?.displayName ?? ''],
     ['签发时间', formatChinaTime(report.signedAt)],
   ]);
+  for (const mark of report.marks) {
+    const until = mark.validUntil ? `（互认有效期至 ${formatChinaTime(mark.validUntil).slice(0, 10)}）` : '';
+    style(doc, FONT.bold, SIZE.label, COLOR.label).text(`互认标识：${mark.label}${until}`, MARGIN.left, doc.y, {
+      width: contentWidth(doc),
+    });
+  }
   const hash = report.contentHash ?? '未签发';
   style(doc, FONT.regular, SIZE.small, COLOR.label).text(`报告校验码：${hash}`, MARGIN.left, doc.y, {
     width: contentWidth(doc),

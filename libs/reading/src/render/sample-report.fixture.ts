@@ -45,6 +45,7 @@ export function sampleReport(overrides: Partial<ReportView> = {}): ReportView {
     contentHash: '9f2c6a1d4e8b7f3a0c5d2e9b1a7f4c3e8d6b0a2f5c9e1d7b3a8f4e0c6d2b9a15',
     hashVerified: true,
     addenda: [],
+    marks: [{ kind: 'mutual_recognition', label: '青山市医共体HR', validUntil: '2027-02-18T02:00:00.000Z' }],
     ...overrides,
   };
 }

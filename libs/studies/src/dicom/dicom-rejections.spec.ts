@@ -19,12 +19,10 @@ const A900 = FailureReason.DataSetDoesNotMatchSopClass;
 
 /** Parses and returns the rejection, failing the test if there is none (or anything else is thrown). */
 function rejection(bytes: Uint8Array, opts: Partial<ParseDicomHeaderOptions> = {}): DicomRejection {
-  const started = performance.now();
   try {
     parseDicomHeader(bytes, { totalSize: bytes.length, ...opts });
   } catch (error) {
     expect(error).toBeInstanceOf(DicomRejection);
-    expect(performance.now() - started).toBeLessThan(1000);
     return error as DicomRejection;
   }
   throw new Error('expected a DicomRejection');

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditTrail } from '@hub/audit';
-import { type Actor, forbidden, notFound } from '@hub/core';
+import { type Actor, notFound } from '@hub/core';
+import { StudyScopes } from '../access/study-scopes.service.js';
+import { StudyWhere as Where } from '../access/study-where.js';
 import type { DicomJsonDataset } from '../dicom/parsed-instance.js';
-import { type StudyScope, studyScopeFor } from '../study-access.policy.js';
 import type { QidoQuery } from './qido-query.js';
 
 export interface StudySummary {
@@ -61,35 +62,6 @@ export interface RetrievalTarget {
   instance?: string;
 }
 
-/** SQL for "what this caller may see": every read below goes through it, and through the audit trail. */
-class Where {
-  readonly clauses: string[] = [];
-  readonly params: unknown[] = [];
-
-  constructor(scope: StudyScope) {
-    if (scope.kind === 'institution') this.add('s.institution_id = $?', scope.institutionId);
-    else this.add('s.consortium_id = $?', scope.consortiumId);
-  }
-
-  add(clause: string, ...values: unknown[]): void {
-    let sql = clause;
-    for (const v of values) {
-      this.params.push(v);
-      sql = sql.replace('$?', `$${this.params.length}`);
-    }
-    this.clauses.push(sql);
-  }
-
-  page(limit: number, offset: number): string {
-    this.params.push(limit, offset);
-    return `LIMIT $${this.params.length - 1} OFFSET $${this.params.length}`;
-  }
-
-  get sql(): string {
-    return this.clauses.join(' AND ');
-  }
-}
-
 /** Stored headers are only read when a caller asked for them (includefield, /metadata): they are the bulk of a row. */
 const wantsHeaders = (q: QidoQuery) => q.includeFields === 'all' || q.includeFields.length > 0;
 
@@ -106,10 +78,13 @@ export class StudyReadRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditTrail,
+    private readonly scopes: StudyScopes,
   ) {}
 
   async searchStudies(actor: Actor, q: QidoQuery): Promise<StudySummary[]> {
-    const w = new Where(this.scope(actor));
+    const w = new Where(await this.scopes.require(actor));
+    // Uploaded ECG, lab and pathology studies have no DICOM identity: QIDO-RS is for DICOM studies only.
+    w.add('s.study_instance_uid IS NOT NULL');
     this.studyFilters(w, q);
     if (q.modality) w.add('EXISTS (SELECT 1 FROM series m WHERE m.study_id = s.id AND m.modality = $?)', q.modality);
     const rows: Record<string, unknown>[] = await this.dataSource.query(
@@ -128,7 +103,7 @@ export class StudyReadRepository {
   }
 
   async searchSeries(actor: Actor, q: QidoQuery, studyUid?: string): Promise<SeriesSummary[]> {
-    const w = new Where(this.scope(actor));
+    const w = new Where(await this.scopes.require(actor));
     if (studyUid) w.add('s.study_instance_uid = $?', studyUid);
     this.studyFilters(w, q);
     if (q.modality) w.add('x.modality = $?', q.modality);
@@ -148,7 +123,7 @@ export class StudyReadRepository {
   }
 
   async searchInstances(actor: Actor, q: QidoQuery, studyUid?: string, seriesUid?: string): Promise<InstanceSummary[]> {
-    const w = new Where(this.scope(actor));
+    const w = new Where(await this.scopes.require(actor));
     if (studyUid) w.add('s.study_instance_uid = $?', studyUid);
     if (seriesUid) w.add('x.series_instance_uid = $?', seriesUid);
     this.studyFilters(w, q);
@@ -172,7 +147,7 @@ export class StudyReadRepository {
     action: string,
     withHeaders: boolean,
   ): Promise<InstanceSummary[]> {
-    const w = new Where(this.scope(actor));
+    const w = new Where(await this.scopes.require(actor));
     w.add('s.study_instance_uid = $?', target.study);
     if (target.series) w.add('x.series_instance_uid = $?', target.series);
     if (target.instance) w.add('i.sop_instance_uid = $?', target.instance);
@@ -208,16 +183,6 @@ export class StudyReadRepository {
     if (q.studyInstanceUids) w.add('s.study_instance_uid = ANY($?)', q.studyInstanceUids);
     if (q.referringPhysicianNameLike) w.add('s.referring_physician_name ILIKE $?', q.referringPhysicianNameLike);
     if (q.studyDescriptionLike) w.add('s.description ILIKE $?', q.studyDescriptionLike);
-  }
-
-  private scope(actor: Actor): StudyScope {
-    const scope = studyScopeFor(actor);
-    if (!scope) {
-      throw forbidden(
-        'Studies are open to the clinic that sent them and to the consortium’s coordinators; reading centres see theirs through reading requests',
-      );
-    }
-    return scope;
   }
 
   /** One audit event per patient whose data the caller received. */

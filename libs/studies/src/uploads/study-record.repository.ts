@@ -5,16 +5,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditTrail } from '@hub/audit';
 import { type Actor, forbidden, notFound } from '@hub/core';
 import { OBJECT_STORE, type ObjectStore } from '@hub/storage';
-import { studyScopeFor } from '../study-access.policy.js';
+import { StudyScopes } from '../access/study-scopes.service.js';
 import { loadStudyRecord, type StudyFileView, type StudyRecord } from './study-record.js';
-
-const inScope = (actor: Actor, study: StudyRecord) => {
-  const scope = studyScopeFor(actor);
-  if (!scope) return false;
-  return scope.kind === 'institution'
-    ? study.institutionId === scope.institutionId
-    : study.consortiumId === scope.consortiumId;
-};
 
 /** Reads of one study and its files: scoped to what the caller may see, and audited in the same transaction. */
 @Injectable()
@@ -23,6 +15,7 @@ export class StudyRecordRepository {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
     private readonly audit: AuditTrail,
+    private readonly scopes: StudyScopes,
   ) {}
 
   get(actor: Actor, id: string): Promise<StudyRecord> {
@@ -48,10 +41,13 @@ export class StudyRecordRepository {
     fileId: string | undefined,
     pick: (study: StudyRecord, m: EntityManager) => T | Promise<T>,
   ): Promise<T> {
+    const scope = await this.scopes.of(actor);
     const outcome = await this.dataSource.transaction(async (m) => {
       const study = await loadStudyRecord(m, id);
       if (!study) return { kind: 'missing' as const };
-      if (!inScope(actor, study)) return { kind: 'denied' as const, patientId: study.patientId };
+      if (!scope || !(await this.scopes.includes(m, scope, id))) {
+        return { kind: 'denied' as const, patientId: study.patientId };
+      }
       const value = await pick(study, m);
       await this.audit.record(
         { action, objectType: fileId ? 'study_file' : 'study', objectId: fileId ?? id, patientId: study.patientId },
@@ -68,7 +64,10 @@ export class StudyRecordRepository {
         patientId: outcome.patientId,
         outcome: 'denied',
       });
-      throw forbidden('This study was not sent by your institution');
+      throw forbidden(
+        'This study is not yours to see: it is open to the clinic that sent it, its consortium’s coordinators and the ' +
+          'readers of a centre asked to read it',
+      );
     }
     return outcome.value;
   }

@@ -1,0 +1,46 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { type ReportMark, ReportMarks } from '@hub/reading';
+import { hrMark, judge } from './domain/recognisability.js';
+import { QC_PASSED_WHEN_PERFORMED } from './recognition-sql.js';
+
+interface MarkRow {
+  performedAt: Date;
+  withdrawnAt: Date | null;
+  qcPassed: boolean;
+  validityDays: number | null;
+  active: boolean | null;
+  hrScope: string | null;
+}
+
+/** Puts the HR mark on a signed report while its result is recognisable (judged at each read, like a look-up). */
+@Injectable()
+export class RecognitionMarks implements OnModuleInit {
+  constructor(private readonly marks: ReportMarks) {}
+
+  onModuleInit(): void {
+    this.marks.register((m, reportId) => this.of(m, reportId));
+  }
+
+  async of(m: EntityManager, reportId: string, now = new Date()): Promise<ReportMark[]> {
+    const [row]: MarkRow[] = await m.query(
+      `SELECT r.performed_at AS "performedAt", r.withdrawn_at AS "withdrawnAt", ${QC_PASSED_WHEN_PERFORMED} AS "qcPassed",
+              it.validity_days AS "validityDays", it.active, st.hr_scope AS "hrScope"
+         FROM recognisable_results r
+         JOIN institutions i ON i.id = r.performing_institution_id AND i.consortium_id = r.consortium_id
+         LEFT JOIN recognition_items it ON it.consortium_id = r.consortium_id AND it.code = r.item_code
+         LEFT JOIN recognition_settings st ON st.consortium_id = r.consortium_id
+        WHERE r.report_id = $1`,
+      [reportId],
+    );
+    if (!row?.hrScope) return [];
+    const judgement = judge(now, {
+      performedAt: row.performedAt,
+      withdrawnAt: row.withdrawnAt,
+      validityDays: row.active ? row.validityDays : null,
+      qcPassed: row.qcPassed,
+    });
+    if (!judgement.recognisable) return [];
+    return [{ kind: 'mutual_recognition', label: hrMark(row.hrScope), validUntil: judgement.validUntil.toISOString() }];
+  }
+}

@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AuditTrail } from '@hub/audit';
+import { notFound } from '@hub/core';
+import { returningRows } from '@hub/db';
+import type { StudyAccessSourceType, StudyGranteeType } from '../entities/study-access-grant.entity.js';
+
+export interface StudyGrantee {
+  type: StudyGranteeType;
+  id: string;
+}
+
+export interface StudyAccessSource {
+  type: StudyAccessSourceType;
+  id: string;
+}
+
+export interface NewStudyAccessGrant {
+  studyId: string;
+  grantee: StudyGrantee;
+  source: StudyAccessSource;
+  /** Null or absent: until revoked. */
+  expiresAt?: Date | null;
+}
+
+/**
+ * Shares a study with someone other than the clinic that sent it, for as long as a source record (a reading request,
+ * a consultation) needs it. Both calls take the caller's EntityManager, so the grant or revoke commits (or rolls back)
+ * with the change that caused it; each is audited in the same transaction.
+ */
+@Injectable()
+export class StudyAccessGrants {
+  constructor(private readonly audit: AuditTrail) {}
+
+  /** Grants access; a no-op when the same grantee already holds an active grant for the same source. */
+  async grant(m: EntityManager, input: NewStudyAccessGrant): Promise<void> {
+    const [study]: { patient_id: string }[] = await m.query('SELECT patient_id FROM studies WHERE id = $1', [
+      input.studyId,
+    ]);
+    if (!study) throw notFound('Study', input.studyId);
+    const inserted: { id: string }[] = await m.query(
+      `INSERT INTO study_access_grants (study_id, grantee_type, grantee_id, source_type, source_id, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (study_id, grantee_type, grantee_id, source_type, source_id) WHERE revoked_at IS NULL DO NOTHING
+       RETURNING id`,
+      [
+        input.studyId,
+        input.grantee.type,
+        input.grantee.id,
+        input.source.type,
+        input.source.id,
+        input.expiresAt ?? null,
+      ],
+    );
+    if (inserted.length === 0) return;
+    await this.audit.record(
+      {
+        action: 'study.access.grant',
+        objectType: 'study',
+        objectId: input.studyId,
+        patientId: study.patient_id,
+        details: {
+          grantId: inserted[0]!.id,
+          grantee: { ...input.grantee },
+          source: { ...input.source },
+          expiresAt: input.expiresAt?.toISOString() ?? null,
+        },
+      },
+      m,
+    );
+  }
+
+  /** Revokes every active grant made for the source; resolves to how many there were. */
+  async revoke(m: EntityManager, input: { source: StudyAccessSource }): Promise<number> {
+    const revoked = await returningRows<{
+      id: string;
+      study_id: string;
+      grantee_type: string;
+      grantee_id: string;
+      patient_id: string;
+    }>(
+      m,
+      `UPDATE study_access_grants g SET revoked_at = now()
+           FROM studies s
+          WHERE s.id = g.study_id AND g.source_type = $1 AND g.source_id = $2 AND g.revoked_at IS NULL
+          RETURNING g.id, g.study_id, g.grantee_type, g.grantee_id, s.patient_id`,
+      [input.source.type, input.source.id],
+    );
+    for (const r of revoked) {
+      await this.audit.record(
+        {
+          action: 'study.access.revoke',
+          objectType: 'study',
+          objectId: r.study_id,
+          patientId: r.patient_id,
+          details: {
+            grantId: r.id,
+            grantee: { type: r.grantee_type, id: r.grantee_id },
+            source: { ...input.source },
+          },
+        },
+        m,
+      );
+    }
+    return revoked.length;
+  }
+}

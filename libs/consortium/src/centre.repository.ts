@@ -89,8 +89,9 @@ export class CentreRepository {
     };
   }
 
-  async findById(id: string): Promise<Centre | null> {
-    const [row]: CentreRow[] = await this.dataSource.query(`${SELECT_CENTRE} WHERE c.id = $1`, [id]);
+  /** `manager`: read on the caller's transaction (a second pooled connection per request can deadlock the pool). */
+  async findById(id: string, manager?: EntityManager): Promise<Centre | null> {
+    const [row]: CentreRow[] = await (manager ?? this.dataSource).query(`${SELECT_CENTRE} WHERE c.id = $1`, [id]);
     return row ? toCentre(row) : null;
   }
 

@@ -17,8 +17,8 @@ export class ReadingPrivilegeRepository {
       .insert(privileges.map((p) => ({ userId, discipline: p.discipline, canSign: p.canSign })));
   }
 
-  async listFor(userId: string): Promise<ReadingPrivilege[]> {
-    const rows = await this.dataSource
+  async listFor(userId: string, manager?: EntityManager): Promise<ReadingPrivilege[]> {
+    const rows = await (manager ?? this.dataSource.manager)
       .getRepository(ReadingPrivilegeEntity)
       .find({ where: { userId }, order: { discipline: 'ASC' } });
     return rows.map(toPrivilege);

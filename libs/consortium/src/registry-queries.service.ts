@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { Discipline } from '@hub/core';
 import { CentreRepository } from './centre.repository.js';
 import { ConsortiumRepository } from './consortium.repository.js';
@@ -27,8 +28,9 @@ export class RegistryQueries {
     return this.institutions.findById(id);
   }
 
-  findCentre(id: string): Promise<Centre | null> {
-    return this.centres.findById(id);
+  /** Inside a transaction, pass its manager: a second pooled connection per request can deadlock a busy pool. */
+  findCentre(id: string, manager?: EntityManager): Promise<Centre | null> {
+    return this.centres.findById(id, manager);
   }
 
   /** Where an institution's studies of a discipline are read: normally exactly one centre. */
@@ -44,7 +46,7 @@ export class RegistryQueries {
     return this.centres.findWhere({ hostInstitutionId: institutionId });
   }
 
-  privilegesOf(userId: string): Promise<ReadingPrivilege[]> {
-    return this.privileges.listFor(userId);
+  privilegesOf(userId: string, manager?: EntityManager): Promise<ReadingPrivilege[]> {
+    return this.privileges.listFor(userId, manager);
   }
 }

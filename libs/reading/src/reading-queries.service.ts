@@ -62,7 +62,7 @@ export class ReadingQueries {
       const report = await this.withMarks(m, await loadReportView(m, 'rp.id', reportId));
       if (!report) throw notFound('Report', reportId);
       const task = (await loadTask(m, report.taskId))!;
-      const viewer = await this.viewerOf(actor, task);
+      const viewer = await this.viewerOf(actor, task, m);
       if (!viewer) return { denied: true as const, patientId: task.patientId };
       // A clinic does not see drafts: to it, an unsigned report does not exist yet.
       if (viewer === 'requester' && report.status !== 'signed') throw notFound('Report', reportId);
@@ -191,14 +191,14 @@ export class ReadingQueries {
   }
 
   /** Whether the caller sees this task at all, and as whom. */
-  async viewerOf(actor: Actor, task: TaskRecord): Promise<Viewer | null> {
+  async viewerOf(actor: Actor, task: TaskRecord, m?: EntityManager): Promise<Viewer | null> {
     if (isRequester(actor, task.requestingInstitutionId)) return 'requester';
     if (hasRole(actor, 'coordinator') && actor.consortiumId === task.consortiumId) return 'coordinator';
-    const centre: Centre | null = await this.registry.findCentre(task.centreId);
+    const centre: Centre | null = await this.registry.findCentre(task.centreId, m);
     if (
       centre &&
       isCentreStaff(actor, centre) &&
-      privilegeFor(await this.registry.privilegesOf(actor.userId), centre.discipline)
+      privilegeFor(await this.registry.privilegesOf(actor.userId, m), centre.discipline)
     ) {
       return 'centre';
     }
@@ -214,7 +214,7 @@ export class ReadingQueries {
     const outcome = await this.dataSource.transaction(async (m) => {
       const task = await load(m);
       if (!task) throw notFound(action === 'reading.task.read' ? 'Task' : 'Reading request', id);
-      const viewer = await this.viewerOf(actor, task);
+      const viewer = await this.viewerOf(actor, task, m);
       if (!viewer) return { denied: true as const, task };
       const report = await this.withMarks(m, await loadReportView(m, 'rp.task_id', task.id));
       await this.audit.record(

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { AuditTrail } from '@hub/audit';
+import { AuditedRefusal, AuditTrail, recordRefusals } from '@hub/audit';
 import { type Actor, conflict, type Discipline, DomainError, forbidden, notFound, type Priority } from '@hub/core';
 import { type Centre, RegistryQueries } from '@hub/consortium';
 import { StudyAccessGrants } from '@hub/studies';
@@ -127,7 +127,7 @@ export class ReadingRequests {
   resubmit(actor: Actor, requestId: string, clinicalNotes: string | undefined): Promise<TaskRecord> {
     return this.change(actor, requestId, 'reading.request.resubmit', async (m, task) => {
       const state = transition(task.state, 'resubmit');
-      const centre = (await this.registry.findCentre(task.centreId))!;
+      const centre = (await this.registry.findCentre(task.centreId, m))!;
       const queuedAt = new Date();
       await updateTask(m, task.id, {
         state,
@@ -151,26 +151,30 @@ export class ReadingRequests {
     action: string,
     apply: (m: EntityManager, task: TaskRecord) => Promise<string>,
   ): Promise<TaskRecord> {
-    const task = await this.dataSource.transaction(async (m) => {
-      const locked = await loadTaskOfRequest(m, requestId, true);
-      if (!locked) throw notFound('Reading request', requestId);
-      if (!isRequester(actor, locked.requestingInstitutionId)) {
-        await this.audit.record({
-          action,
-          objectType: 'reading_request',
-          objectId: requestId,
-          patientId: locked.patientId,
-          outcome: 'denied',
-        });
-        throw forbidden('Only the clinic that made this request can change it');
-      }
-      const state = await apply(m, locked);
-      await this.audit.record(
-        { action, objectType: 'reading_request', objectId: requestId, patientId: locked.patientId, details: { state } },
-        m,
-      );
-      return (await loadTask(m, locked.id))!;
-    });
+    const task = await recordRefusals(this.audit, () =>
+      this.dataSource.transaction(async (m) => {
+        const locked = await loadTaskOfRequest(m, requestId, true);
+        if (!locked) throw notFound('Reading request', requestId);
+        if (!isRequester(actor, locked.requestingInstitutionId)) {
+          throw new AuditedRefusal(
+            { action, objectType: 'reading_request', objectId: requestId, patientId: locked.patientId },
+            forbidden('Only the clinic that made this request can change it'),
+          );
+        }
+        const state = await apply(m, locked);
+        await this.audit.record(
+          {
+            action,
+            objectType: 'reading_request',
+            objectId: requestId,
+            patientId: locked.patientId,
+            details: { state },
+          },
+          m,
+        );
+        return (await loadTask(m, locked.id))!;
+      }),
+    );
     const name = task.state === 'cancelled' ? 'task.cancelled' : 'task.created';
     this.events.publish([taskEvent(name, { centreId: task.centreId }, task, {})]);
     return task;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { AuditTrail } from '@hub/audit';
+import { AuditedRefusal, AuditTrail, recordRefusals } from '@hub/audit';
 import { type Actor, conflict, DomainError, forbidden, notFound } from '@hub/core';
 import { RegistryQueries } from '@hub/consortium';
 import { addendumHash, reportContentHash } from './domain/report-hash.js';
@@ -89,8 +89,8 @@ export class ReportWriter {
   /** Makes the report final: immutable from now on, with signer, time and content hash; the clinic hears at once. */
   sign(actor: Actor, taskId: string, token: number): Promise<TaskRecord> {
     return this.leases.withLease(actor, taskId, token, 'sign', async (m, task) => {
-      const centre = (await this.registry.findCentre(task.centreId))!;
-      const privilege = privilegeFor(await this.registry.privilegesOf(actor.userId), task.discipline);
+      const centre = (await this.registry.findCentre(task.centreId, m))!;
+      const privilege = privilegeFor(await this.registry.privilegesOf(actor.userId, m), task.discipline);
       const refusal = signOffRefusal({
         state: task.state,
         twoStepSignoff: centre.twoStepSignoff,
@@ -179,54 +179,52 @@ export class ReportWriter {
     text: string,
     changesResult = false,
   ): Promise<{ reportId: string; seq: number }> {
-    const { task, seq } = await this.dataSource.transaction(async (m) => {
-      const [row]: { taskId: string }[] = await m.query(
-        'SELECT task_id AS "taskId" FROM reports WHERE id = $1 FOR SHARE',
-        [reportId],
-      );
-      if (!row) throw notFound('Report', reportId);
-      const task = (await loadTask(m, row.taskId))!;
-      const centre = (await this.registry.findCentre(task.centreId))!;
-      const privilege = privilegeFor(await this.registry.privilegesOf(actor.userId), task.discipline);
-      if (!isCentreStaff(actor, centre) || !privilege?.canSign) {
-        await this.audit.record({
-          action: 'reading.report.addendum',
-          objectType: 'report',
-          objectId: reportId,
-          patientId: task.patientId,
-          outcome: 'denied',
+    const { task, seq } = await recordRefusals(this.audit, () =>
+      this.dataSource.transaction(async (m) => {
+        const [row]: { taskId: string }[] = await m.query(
+          'SELECT task_id AS "taskId" FROM reports WHERE id = $1 FOR SHARE',
+          [reportId],
+        );
+        if (!row) throw notFound('Report', reportId);
+        const task = (await loadTask(m, row.taskId))!;
+        const centre = (await this.registry.findCentre(task.centreId, m))!;
+        const privilege = privilegeFor(await this.registry.privilegesOf(actor.userId, m), task.discipline);
+        if (!isCentreStaff(actor, centre) || !privilege?.canSign) {
+          throw new AuditedRefusal(
+            { action: 'reading.report.addendum', objectType: 'report', objectId: reportId, patientId: task.patientId },
+            forbidden(`Addenda are signed by senior readers of ${centre.name} privileged for ${task.discipline}`),
+          );
+        }
+        const report = (await reportOfTask(m, task.id))!;
+        if (report.status !== 'signed') {
+          throw conflict('Only a signed report takes addenda: edit the draft instead');
+        }
+        // Addenda of one report are numbered in order: the report row lock above (FOR SHARE) does not serialise them.
+        await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`report-addenda:${reportId}`]);
+        const [last]: { seq: number; content_hash: string }[] = await m.query(
+          'SELECT seq, content_hash FROM report_addenda WHERE report_id = $1 ORDER BY seq DESC LIMIT 1',
+          [reportId],
+        );
+        const seq = (last?.seq ?? 0) + 1;
+        const signedAt = new Date();
+        const contentHash = addendumHash({
+          reportId,
+          seq,
+          text,
+          signedBy: actor.userId,
+          signedAt,
+          previousHash: last?.content_hash ?? report.contentHash!,
         });
-        throw forbidden(`Addenda are signed by senior readers of ${centre.name} privileged for ${task.discipline}`);
-      }
-      const report = (await reportOfTask(m, task.id))!;
-      if (report.status !== 'signed') {
-        throw conflict('Only a signed report takes addenda: edit the draft instead');
-      }
-      // Addenda of one report are numbered in order: the report row lock above (FOR SHARE) does not serialise them.
-      await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`report-addenda:${reportId}`]);
-      const [last]: { seq: number; content_hash: string }[] = await m.query(
-        'SELECT seq, content_hash FROM report_addenda WHERE report_id = $1 ORDER BY seq DESC LIMIT 1',
-        [reportId],
-      );
-      const seq = (last?.seq ?? 0) + 1;
-      const signedAt = new Date();
-      const contentHash = addendumHash({
-        reportId,
-        seq,
-        text,
-        signedBy: actor.userId,
-        signedAt,
-        previousHash: last?.content_hash ?? report.contentHash!,
-      });
-      await m.query(
-        `INSERT INTO report_addenda (report_id, seq, text, signed_by, signed_at, content_hash, changes_result)
+        await m.query(
+          `INSERT INTO report_addenda (report_id, seq, text, signed_by, signed_at, content_hash, changes_result)
          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [reportId, seq, text, actor.userId, signedAt, contentHash, changesResult],
-      );
-      await this.record(m, 'reading.report.addendum', task, { reportId, seq, contentHash, changesResult });
-      await this.hooks.amended(m, { reportId, studyId: task.studyId, addendumSeq: seq, changesResult, signedAt });
-      return { task, seq };
-    });
+          [reportId, seq, text, actor.userId, signedAt, contentHash, changesResult],
+        );
+        await this.record(m, 'reading.report.addendum', task, { reportId, seq, contentHash, changesResult });
+        await this.hooks.amended(m, { reportId, studyId: task.studyId, addendumSeq: seq, changesResult, signedAt });
+        return { task, seq };
+      }),
+    );
     this.events.publish([
       taskEvent('report.amended', { institutionId: task.requestingInstitutionId }, task, {
         reportId,

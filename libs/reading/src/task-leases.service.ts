@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { AuditTrail } from '@hub/audit';
+import { AuditedRefusal, AuditTrail, recordRefusals } from '@hub/audit';
 import { type Actor, conflict, forbidden, HUB_CONFIG, type HubConfig, notFound } from '@hub/core';
 import { type Centre, RegistryQueries } from '@hub/consortium';
 import { returningRows } from '@hub/db';
@@ -124,19 +124,31 @@ export class TaskLeases {
     action: TaskAction | null,
     write: (m: EntityManager, task: TaskRecord) => Promise<ReadingEvent[]>,
   ): Promise<TaskRecord> {
-    const { task, events } = await this.dataSource.transaction(async (m) => {
-      const locked = await loadTask(m, taskId, true);
-      if (!locked) throw notFound('Task', taskId);
-      const centre = await this.centreFor(actor, locked.centreId);
-      const denied = readRefusal(actor, centre, await this.registry.privilegesOf(actor.userId));
-      if (denied)
-        await this.refuse(`reading.task.${action ?? 'heartbeat'}`, 'reading_task', taskId, locked.patientId, denied);
-      const refusal = leaseRefusal(locked, actor.userId, String(token), new Date());
-      if (refusal) throw conflict(refusal, { fencingToken: Number(locked.fencingToken) });
-      if (action) transition(locked.state, action);
-      const written = await write(m, locked);
-      return { task: (await loadTask(m, taskId))!, events: written };
-    });
+    const { task, events } = await recordRefusals(this.audit, () =>
+      this.dataSource.transaction(async (m) => {
+        const locked = await loadTask(m, taskId, true);
+        if (!locked) throw notFound('Task', taskId);
+        const centre = await this.centreFor(actor, locked.centreId, m);
+        const denied = readRefusal(actor, centre, await this.registry.privilegesOf(actor.userId, m));
+        if (denied) {
+          throw new AuditedRefusal(
+            {
+              action: `reading.task.${action ?? 'heartbeat'}`,
+              objectType: 'reading_task',
+              objectId: taskId,
+              patientId: locked.patientId,
+              details: { reason: denied },
+            },
+            forbidden(denied),
+          );
+        }
+        const refusal = leaseRefusal(locked, actor.userId, String(token), new Date());
+        if (refusal) throw conflict(refusal, { fencingToken: Number(locked.fencingToken) });
+        if (action) transition(locked.state, action);
+        const written = await write(m, locked);
+        return { task: (await loadTask(m, taskId))!, events: written };
+      }),
+    );
     this.events.publish(events);
     return task;
   }
@@ -185,8 +197,8 @@ export class TaskLeases {
     throw forbidden(reason);
   }
 
-  private async centreFor(actor: Actor, centreId: string): Promise<Centre> {
-    const centre = await this.registry.findCentre(centreId);
+  private async centreFor(actor: Actor, centreId: string, m?: EntityManager): Promise<Centre> {
+    const centre = await this.registry.findCentre(centreId, m);
     if (!centre || (actor.consortiumId !== null && centre.consortiumId !== actor.consortiumId)) {
       throw notFound('Centre', centreId);
     }

@@ -21,6 +21,9 @@ export interface SlaSweepResult {
 /** A task still waiting on the centre: the clinic holds a returned one, so its clock does not run. */
 const OPEN = "state NOT IN ('signed', 'cancelled', 'returned')";
 
+/** Tasks flagged per transaction by the sweep. */
+export const SLA_SWEEP_BATCH = 500;
+
 /**
  * The minute job of the reading queues: tasks whose lease ran out go back to where they were claimed from (claims do it
  * too, but only for their own centre and only when someone claims), and coordinators hear once when a task reaches 80%
@@ -57,14 +60,35 @@ export class SlaSweep implements OnModuleInit {
   async run(): Promise<SlaSweepResult> {
     const released = await this.leases.requeueExpired();
     this.events.publish(released);
-    const { warned, breached } = await this.dataSource.transaction(async (m) => {
+    let warned = 0;
+    let breached = 0;
+    // Short transactions of at most SLA_SWEEP_BATCH tasks each: a backlog (after downtime, or a new deployment)
+    // must not lock a whole queue in one transaction while readers claim from it.
+    for (;;) {
+      const batch = await this.flagBatch();
+      this.events.publish([...slaEvents('warning', batch.warned), ...slaEvents('breached', batch.breached)]);
+      warned += batch.warned.length;
+      breached += batch.breached.length;
+      if (batch.warned.length < SLA_SWEEP_BATCH && batch.breached.length < SLA_SWEEP_BATCH) break;
+    }
+    const result = { released: released.length, warned, breached };
+    if (result.released + result.warned + result.breached > 0) {
+      this.logger.log(
+        `sla sweep: ${result.released} expired leases requeued, ${result.warned} warnings, ${result.breached} breaches`,
+      );
+    }
+    return result;
+  }
+  /** Flags at most SLA_SWEEP_BATCH breaches and as many warnings, in one short transaction. */
+  private flagBatch(): Promise<{ warned: TaskRecord[]; breached: TaskRecord[] }> {
+    return this.dataSource.transaction(async (m) => {
       // Breaches first, so a task past due is not also warned in the same pass.
       const breachedIds = await returningRows<{ id: string }>(
         m,
         `UPDATE reading_tasks t SET sla_breached_at = now()
           WHERE t.id IN (SELECT id FROM reading_tasks
                           WHERE ${OPEN} AND sla_breached_at IS NULL AND due_at < now()
-                          FOR UPDATE SKIP LOCKED)
+                          LIMIT ${SLA_SWEEP_BATCH} FOR UPDATE SKIP LOCKED)
           RETURNING t.id`,
       );
       const warnedIds = await returningRows<{ id: string }>(
@@ -73,20 +97,12 @@ export class SlaSweep implements OnModuleInit {
           WHERE t.id IN (SELECT id FROM reading_tasks
                           WHERE ${OPEN} AND sla_warned_at IS NULL AND sla_breached_at IS NULL AND due_at >= now()
                             AND queued_at + (due_at - queued_at) * $1::float8 <= now()
-                          FOR UPDATE SKIP LOCKED)
+                          LIMIT ${SLA_SWEEP_BATCH} FOR UPDATE SKIP LOCKED)
           RETURNING t.id`,
         [SLA_WARNING_FRACTION],
       );
       return { breached: await records(m, breachedIds), warned: await records(m, warnedIds) };
     });
-    this.events.publish([...slaEvents('warning', warned), ...slaEvents('breached', breached)]);
-    const result = { released: released.length, warned: warned.length, breached: breached.length };
-    if (result.released + result.warned + result.breached > 0) {
-      this.logger.log(
-        `sla sweep: ${result.released} expired leases requeued, ${result.warned} warnings, ${result.breached} breaches`,
-      );
-    }
-    return result;
   }
 }
 

@@ -6,12 +6,14 @@ import type { BenchResult } from './bench-result.js';
 import { describeMachine } from './machine.js';
 import { runIngestBench } from './ingest.bench.js';
 import { runPathologyUploadBench } from './pathology-upload.bench.js';
+import { runQueueBench } from './queue.bench.js';
 import { runStorageBench } from './storage.bench.js';
 
 const benches: Record<string, () => Promise<BenchResult[]>> = {
   storage: runStorageBench,
   ingest: runIngestBench,
   pathology: runPathologyUploadBench,
+  queue: runQueueBench,
 };
 
 async function main(): Promise<void> {

@@ -7,6 +7,7 @@ import { describeMachine } from './machine.js';
 import { runIngestBench } from './ingest.bench.js';
 import { runPathologyUploadBench } from './pathology-upload.bench.js';
 import { runQueueBench } from './queue.bench.js';
+import { runRecognitionBench } from './recognition.bench.js';
 import { runStorageBench } from './storage.bench.js';
 
 const benches: Record<string, () => Promise<BenchResult[]>> = {
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<BenchResult[]>> = {
   ingest: runIngestBench,
   pathology: runPathologyUploadBench,
   queue: runQueueBench,
+  recognition: runRecognitionBench,
 };
 
 async function main(): Promise<void> {

@@ -1,3 +1,4 @@
+import { api, login } from './bench-api.js';
 import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -40,23 +41,6 @@ interface Tenant {
   seed: RecognitionSeedTenant;
   doctorToken: string;
 }
-
-async function api<T>(base: string, token: string | null, method: string, url: string, body?: object | FormData) {
-  const res = await fetch(`${base}${url}`, {
-    method,
-    headers: {
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(body && !(body instanceof FormData) ? { 'Content-Type': 'application/json' } : {}),
-    },
-    body: body instanceof FormData ? body : body && JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${url} answered ${res.status}: ${text}`);
-  return JSON.parse(text) as T;
-}
-
-const login = async (base: string, username: string, password: string) =>
-  (await api<{ accessToken: string }>(base, null, 'POST', '/api/auth/login', { username, password })).accessToken;
 
 /** A China calendar day `days` before now, YYYY-MM-DD. */
 const daysAgo = (days: number) =>

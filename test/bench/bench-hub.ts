@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -52,4 +54,15 @@ export async function startBenchHub(env: Record<string, string> = {}): Promise<B
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A connection to the embedded database as its owner, for seeding with SQL (benchmarks only). */
+export function embeddedOwnerClient(dataDir: string, pgPort: number): pg.Client {
+  return new pg.Client({
+    host: '127.0.0.1',
+    port: pgPort,
+    database: 'hub',
+    user: 'postgres',
+    password: readFileSync(path.join(dataDir, 'secrets', 'pg-owner-password'), 'utf8').trim(),
+  });
 }

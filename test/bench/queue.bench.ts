@@ -1,13 +1,12 @@
-import { api, login } from './bench-api.js';
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
+import { api, login } from './bench-api.js';
+import { postgresCpuSeconds } from './proc-cpu.js';
 import { PDF } from '../fixtures/uploads.js';
 import type { BenchResult } from './bench-result.js';
-import { type BenchHub, freePort, startBenchHub } from './bench-hub.js';
+import { type BenchHub, embeddedOwnerClient, freePort, startBenchHub } from './bench-hub.js';
 import type { QueueClientJob, QueueClientMessage, QueueClientMode, QueueClientReport } from './queue-client.js';
 import { QueueSeeder } from './queue-seed.js';
 
@@ -16,8 +15,8 @@ const DEPTHS = (process.env.QUEUE_BENCH_DEPTHS ?? '1000,10000,100000,1000000').s
 /** QUEUE_BENCH_MODES=complete picks one. */
 const MODES = (process.env.QUEUE_BENCH_MODES ?? 'claim,complete').split(',') as QueueClientMode[];
 const READERS = 32;
-/** More connections than readers: see the note where the hub starts. QUEUE_BENCH_POOL_SIZE=10 tries the default. */
-const POOL_SIZE = process.env.QUEUE_BENCH_POOL_SIZE ?? '40';
+/** The hub's default pool unless QUEUE_BENCH_POOL_SIZE says otherwise (the README's table ran with 40). */
+const POOL_SIZE = process.env.QUEUE_BENCH_POOL_SIZE ?? '10';
 const WARMUP_SECONDS = 5;
 const MEASURE_SECONDS = 20;
 /** Seeded requests were made over this many past hours (replenished ones arrive while the benchmark runs). */
@@ -96,28 +95,6 @@ async function createTenant(base: string, adminPassword: string): Promise<Tenant
   return { centreId: centre.id, templateTaskId: request.task.id, readerTokens };
 }
 
-/** CPU seconds so far of the embedded PostgreSQL: the postmaster, its reaped children, and its live children. */
-function postgresCpuSeconds(hub: BenchHub): number {
-  const postmaster = Number(readFileSync(path.join(hub.dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
-  const ticks = 100; // USER_HZ on Linux
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // gone meanwhile
-    }
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const pid = Number(entry);
-    const ppid = Number(f[1]);
-    if (pid === postmaster) total += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
-    else if (ppid === postmaster) total += Number(f[11]) + Number(f[12]);
-  }
-  return total / ticks;
-}
-
 /** Busy CPU seconds of the whole machine (every core). */
 function machineCpuSeconds(): number {
   const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
@@ -133,7 +110,11 @@ interface CpuSample {
 
 const sampleCpu = (hub: BenchHub): CpuSample => {
   const own = process.cpuUsage();
-  return { hub: (own.user + own.system) / 1e6, postgres: postgresCpuSeconds(hub), machine: machineCpuSeconds() };
+  return {
+    hub: (own.user + own.system) / 1e6,
+    postgres: postgresCpuSeconds(hub.dataDir),
+    machine: machineCpuSeconds(),
+  };
 };
 
 /**
@@ -238,17 +219,9 @@ export async function runQueueBench(): Promise<BenchResult[]> {
     // the queue during a later measurement.
     ACCESS_TOKEN_TTL_SECONDS: '7200',
     READING_LEASE_SECONDS: '7200',
-    // At the default pool of 10, 32 readers saving and signing deadlock the hub: TaskLeases.withLease holds a pooled
-    // connection in its transaction while it asks the registry for the centre and privileges on another one.
     DATABASE_POOL_SIZE: POOL_SIZE,
   });
-  const db = new pg.Client({
-    host: '127.0.0.1',
-    port: pgPort,
-    database: 'hub',
-    user: 'postgres',
-    password: readFileSync(path.join(hub.dataDir, 'secrets', 'pg-owner-password'), 'utf8').trim(),
-  });
+  const db = embeddedOwnerClient(hub.dataDir, pgPort);
   const results: BenchResult[] = [];
   try {
     await db.connect();

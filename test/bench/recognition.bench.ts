@@ -1,13 +1,14 @@
-import { api, login } from './bench-api.js';
 import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { api, login } from './bench-api.js';
+import { postgresCpuSeconds } from './proc-cpu.js';
 import { PDF } from '../fixtures/uploads.js';
 import type { BenchResult } from './bench-result.js';
-import { type BenchHub, freePort, startBenchHub } from './bench-hub.js';
+import { type BenchHub, embeddedOwnerClient, freePort, startBenchHub } from './bench-hub.js';
 import type { RecognitionClientJob, RecognitionClientMessage, RecognitionClientReport } from './recognition-client.js';
 import { ITEM_MIX, RecognitionSeeder, type RecognitionSeedTenant, type SeedInstitution } from './recognition-seed.js';
 
@@ -212,25 +213,6 @@ async function lookupsFor(db: pg.Client, consortiumId: string, items: string[]) 
   return rows.map((r) => ({ patientId: r.patient_id, item: r.item }));
 }
 
-/** CPU seconds so far of the embedded PostgreSQL: the postmaster, its reaped children, and its live children. */
-function postgresCpuSeconds(hub: BenchHub): number {
-  const postmaster = Number(readFileSync(path.join(hub.dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
-  let ticks = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // gone meanwhile
-    }
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(entry) === postmaster) ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
-    else if (Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12]);
-  }
-  return ticks / 100; // USER_HZ
-}
-
 /**
  * CPU seconds so far of the whole machine (every core): time processes ran (user, nice, system; not interrupts, which
  * are mostly this benchmark's own loopback traffic), and steal (the host running something else instead).
@@ -262,7 +244,7 @@ const sampleCpu = (hub: BenchHub) => {
   const own = process.cpuUsage();
   return {
     hub: (own.user + own.system) / 1e6,
-    postgres: postgresCpuSeconds(hub),
+    postgres: postgresCpuSeconds(hub.dataDir),
     machine: machineCpuSeconds(),
     processes: processTicks(),
   };
@@ -402,13 +384,7 @@ export async function runRecognitionBench(): Promise<BenchResult[]> {
     // The run outlasts the default 15-minute access tokens.
     ACCESS_TOKEN_TTL_SECONDS: '7200',
   });
-  const db = new pg.Client({
-    host: '127.0.0.1',
-    port: pgPort,
-    database: 'hub',
-    user: 'postgres',
-    password: readFileSync(path.join(hub.dataDir, 'secrets', 'pg-owner-password'), 'utf8').trim(),
-  });
+  const db = embeddedOwnerClient(hub.dataDir, pgPort);
   const results: BenchResult[] = [];
   try {
     await db.connect();

@@ -40,6 +40,9 @@ const toView = (r: ItemRow): CatalogueItemView => ({
 /** A consortium's catalogue of recognised items and its HR scope; seeded with the defaults on first use. */
 @Injectable()
 export class RecognitionCatalogue {
+  /** Consortia whose seeding has committed: settings rows are never deleted, so this only saves a query per use. */
+  private readonly seeded = new Set<string>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditTrail,
@@ -60,13 +63,15 @@ export class RecognitionCatalogue {
     return rows.map(toView);
   }
 
-  /** One item of the consortium's catalogue (active or not), or 404 naming where to find the codes. */
+  /**
+   * One item of the consortium's catalogue (active or not), or 404 naming where to find the codes. Call ensureSeeded
+   * first (outside the caller's transaction).
+   */
   async item(
     consortiumId: string,
     code: string,
     m: EntityManager = this.dataSource.manager,
   ): Promise<CatalogueItemView> {
-    await this.ensureSeeded(consortiumId, m);
     const [row]: ItemRow[] = await m.query(
       `SELECT ${ITEM_COLUMNS} FROM recognition_items WHERE consortium_id = $1 AND code = $2`,
       [consortiumId, code],
@@ -101,11 +106,13 @@ export class RecognitionCatalogue {
   }
 
   async settings(actor: Actor): Promise<RecognitionSettingsView> {
-    return this.settingsOf(this.memberConsortium(actor));
+    const consortiumId = this.memberConsortium(actor);
+    await this.ensureSeeded(consortiumId);
+    return this.settingsOf(consortiumId);
   }
 
+  /** The HR scope of a seeded consortium (call ensureSeeded first, outside the caller's transaction). */
   async settingsOf(consortiumId: string, m: EntityManager = this.dataSource.manager): Promise<RecognitionSettingsView> {
-    await this.ensureSeeded(consortiumId, m);
     const [row]: { hrScope: string }[] = await m.query(
       'SELECT hr_scope AS "hrScope" FROM recognition_settings WHERE consortium_id = $1',
       [consortiumId],
@@ -131,16 +138,17 @@ export class RecognitionCatalogue {
 
   /**
    * The first time a consortium's catalogue is used it gets the default items and its own name as HR scope. The
-   * settings row is the marker, so items an administrator later removes or changes are never seeded again.
+   * settings row is the marker, so items an administrator later removes or changes are never seeded again. Runs in a
+   * transaction of its own, so what it remembers has committed.
    */
-  async ensureSeeded(consortiumId: string, manager?: EntityManager): Promise<void> {
-    const known: unknown[] = await (manager ?? this.dataSource).query(
+  async ensureSeeded(consortiumId: string): Promise<void> {
+    if (this.seeded.has(consortiumId)) return;
+    const known: unknown[] = await this.dataSource.query(
       'SELECT 1 FROM recognition_settings WHERE consortium_id = $1',
       [consortiumId],
     );
-    if (known.length > 0) return;
-    if (!manager) return this.dataSource.transaction((m) => this.seed(m, consortiumId));
-    return this.seed(manager, consortiumId);
+    if (known.length === 0) await this.dataSource.transaction((m) => this.seed(m, consortiumId));
+    this.seeded.add(consortiumId);
   }
 
   /** Settings row and default items in one transaction: a concurrent first use waits on the row, then finds both. */

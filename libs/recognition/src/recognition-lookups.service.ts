@@ -71,6 +71,8 @@ export class RecognitionLookups {
         'Look-ups before a repeat test are for the doctors who order tests (clinic doctors, specialists)',
       );
     }
+    // Only a patient of the caller's own consortium may be looked up, so its catalogue is the one to have ready.
+    if (actor.consortiumId) await this.catalogue.ensureSeeded(actor.consortiumId);
     const outcome = await this.dataSource.transaction(async (m) => {
       const patient = await patientFacts(m, patientId);
       if (!patient || !mayLookUpFor(actor, patient)) return 'denied' as const;

@@ -170,6 +170,18 @@ describe('Reading: the SLA sweep (sla.warning, sla.breached, expired leases)', (
     }
   });
 
+  it('works a backlog in short batches until nothing is left, each task flagged once', async () => {
+    await drain(t, a);
+    const made = [];
+    for (let i = 0; i < 5; i += 1) made.push(await newRequest(t, a));
+    for (const [i, m] of made.entries()) await age(t, m.taskId, i < 2 ? 25 : 35);
+    // Batches of two: three breaches take two batches, and the loop goes on until a batch comes back short.
+    expect(await t.app.get(SlaSweep).run(2)).toEqual({ released: 0, warned: 2, breached: 3 });
+    for (const [i, m] of made.entries()) {
+      expect(slaNamesOf(m.taskId)).toEqual([i < 2 ? 'sla.warning' : 'sla.breached']);
+    }
+  });
+
   it('a resubmitted task has a new due time and is watched afresh', async () => {
     await drain(t, a);
     const req = await newRequest(t, a);

@@ -57,7 +57,7 @@ export class SlaSweep implements OnModuleInit {
   }
 
   /** One pass; safe to run at the same time as others, in this process or another. */
-  async run(): Promise<SlaSweepResult> {
+  async run(batchSize = SLA_SWEEP_BATCH): Promise<SlaSweepResult> {
     const released = await this.leases.requeueExpired();
     this.events.publish(released);
     let warned = 0;
@@ -65,11 +65,11 @@ export class SlaSweep implements OnModuleInit {
     // Short transactions of at most SLA_SWEEP_BATCH tasks each: a backlog (after downtime, or a new deployment)
     // must not lock a whole queue in one transaction while readers claim from it.
     for (;;) {
-      const batch = await this.flagBatch();
+      const batch = await this.flagBatch(batchSize);
       this.events.publish([...slaEvents('warning', batch.warned), ...slaEvents('breached', batch.breached)]);
       warned += batch.warned.length;
       breached += batch.breached.length;
-      if (batch.warned.length < SLA_SWEEP_BATCH && batch.breached.length < SLA_SWEEP_BATCH) break;
+      if (batch.warned.length < batchSize && batch.breached.length < batchSize) break;
     }
     const result = { released: released.length, warned, breached };
     if (result.released + result.warned + result.breached > 0) {
@@ -79,8 +79,8 @@ export class SlaSweep implements OnModuleInit {
     }
     return result;
   }
-  /** Flags at most SLA_SWEEP_BATCH breaches and as many warnings, in one short transaction. */
-  private flagBatch(): Promise<{ warned: TaskRecord[]; breached: TaskRecord[] }> {
+  /** Flags at most `batchSize` breaches and as many warnings, in one short transaction. */
+  private flagBatch(batchSize: number): Promise<{ warned: TaskRecord[]; breached: TaskRecord[] }> {
     return this.dataSource.transaction(async (m) => {
       // Breaches first, so a task past due is not also warned in the same pass.
       const breachedIds = await returningRows<{ id: string }>(
@@ -88,8 +88,9 @@ export class SlaSweep implements OnModuleInit {
         `UPDATE reading_tasks t SET sla_breached_at = now()
           WHERE t.id IN (SELECT id FROM reading_tasks
                           WHERE ${OPEN} AND sla_breached_at IS NULL AND due_at < now()
-                          LIMIT ${SLA_SWEEP_BATCH} FOR UPDATE SKIP LOCKED)
+                          LIMIT $1 FOR UPDATE SKIP LOCKED)
           RETURNING t.id`,
+        [batchSize],
       );
       const warnedIds = await returningRows<{ id: string }>(
         m,
@@ -97,9 +98,9 @@ export class SlaSweep implements OnModuleInit {
           WHERE t.id IN (SELECT id FROM reading_tasks
                           WHERE ${OPEN} AND sla_warned_at IS NULL AND sla_breached_at IS NULL AND due_at >= now()
                             AND queued_at + (due_at - queued_at) * $1::float8 <= now()
-                          LIMIT ${SLA_SWEEP_BATCH} FOR UPDATE SKIP LOCKED)
+                          LIMIT $2 FOR UPDATE SKIP LOCKED)
           RETURNING t.id`,
-        [SLA_WARNING_FRACTION],
+        [SLA_WARNING_FRACTION, batchSize],
       );
       return { breached: await records(m, breachedIds), warned: await records(m, warnedIds) };
     });

@@ -1,4 +1,4 @@
-import { AuditEventEntity } from '@hub/audit';
+import { AuditChainLinkEntity, AuditEventEntity, AuditUnsealedEntity } from '@hub/audit';
 import { AuthSessionEntity, RefreshTokenEntity, UserEntity } from '@hub/auth';
 import {
   CentreEntity,
@@ -44,6 +44,8 @@ export const allEntities = [
   RefreshTokenEntity,
   ReadingPrivilegeEntity,
   AuditEventEntity,
+  AuditChainLinkEntity,
+  AuditUnsealedEntity,
   PatientEntity,
   PatientIdentifierEntity,
   StudyEntity,

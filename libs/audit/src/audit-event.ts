@@ -26,8 +26,6 @@ export interface AuditEvent {
   sourceIp: string | null;
   requestId: string | null;
   details: Record<string, unknown> | null;
-  prevHash: string;
-  hash: string;
 }
 
 export interface AuditFilter {
@@ -44,8 +42,11 @@ export interface AuditFilter {
 
 export interface ChainVerification {
   valid: boolean;
+  /** Links of the hash chain recomputed. */
   checked: number;
-  /** The first event whose hash or link does not verify. */
+  /** Events not yet sealed when the check ran: written by transactions that had not committed when it sealed. */
+  pending: number;
+  /** The first event whose hash, link or presence does not verify. */
   brokenAt?: string;
   reason?: string;
 }

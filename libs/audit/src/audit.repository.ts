@@ -5,10 +5,11 @@ import type { Page } from '@hub/core';
 import type { AuditEvent, AuditFilter, AuditOutcome, ChainVerification } from './audit-event.js';
 import { AuditEventEntity } from './entities/audit-event.entity.js';
 
-/** An event as written: the database trigger adds id, time and the hash chain. */
-export type AuditRow = Omit<AuditEvent, 'id' | 'occurredAt' | 'prevHash' | 'hash'>;
+/** An event as written: the database trigger adds id and time. */
+export type AuditRow = Omit<AuditEvent, 'id' | 'occurredAt'>;
 
 const VERIFY_BATCH = 5000;
+const SEAL_BATCH = 5000;
 
 const COLUMNS = `actor_user_id, actor_username, actor_roles, actor_institution_id, action, object_type, object_id,
   patient_id, outcome, source_ip, request_id, details`;
@@ -70,29 +71,82 @@ export class AuditRepository {
     return { items: rows.map(toEvent), total, limit: filter.limit, offset: filter.offset };
   }
 
-  /** Recomputes every hash with the same SQL function the trigger used, and checks each link to its predecessor. */
-  async verifyChain(): Promise<ChainVerification> {
-    let afterId = '0';
-    let previousHash = 'genesis';
-    let checked = 0;
+  /**
+   * Links events committed since the last run into the hash chain, oldest id first, in batches; resolves to how many.
+   * With `wait` false it returns 0 at once when another process is sealing.
+   */
+  async sealPending(wait: boolean): Promise<number> {
+    let sealed = 0;
     for (;;) {
-      const rows: { id: string; prev_hash: string; hash: string; expected: string }[] = await this.dataSource.query(
-        `SELECT e.id, e.prev_hash, e.hash, audit_event_digest(e) AS expected
-           FROM audit_events e WHERE e.id > $1 ORDER BY e.id LIMIT $2`,
-        [afterId, VERIFY_BATCH],
-      );
-      for (const row of rows) {
-        if (row.prev_hash !== previousHash) {
-          return { valid: false, checked, brokenAt: row.id, reason: 'link to the previous event does not match' };
-        }
-        if (row.hash !== row.expected) {
-          return { valid: false, checked, brokenAt: row.id, reason: 'content does not match its hash' };
-        }
-        previousHash = row.hash;
-        afterId = row.id;
-        checked += 1;
-      }
-      if (rows.length < VERIFY_BATCH) return { valid: true, checked };
+      const [{ n }]: { n: number }[] = await this.dataSource.query('SELECT audit_seal($1, $2) AS n', [
+        SEAL_BATCH,
+        wait,
+      ]);
+      sealed += n;
+      if (n < SEAL_BATCH) return sealed;
     }
   }
+
+  /**
+   * Seals what has committed, then recomputes every link with the same SQL function the sealer used: each event is
+   * present, its content matches its hash, each link names its predecessor's hash and no link is missing. Finally no
+   * event may be outside the chain but its work list.
+   */
+  async verifyChain(): Promise<ChainVerification> {
+    await this.sealPending(true);
+    let afterSeq = 0n;
+    let previousHash = 'genesis';
+    let checked = 0;
+    const broken = (brokenAt: string, reason: string): ChainVerification => ({
+      valid: false,
+      checked,
+      pending: 0,
+      brokenAt,
+      reason,
+    });
+    for (;;) {
+      const rows: ChainRow[] = await this.dataSource.query(
+        `SELECT c.seq, c.event_id, c.prev_hash, c.hash, e.id IS NULL AS missing, audit_event_digest(e, c.prev_hash) AS expected
+           FROM audit_chain c LEFT JOIN audit_events e ON e.id = c.event_id
+          WHERE c.seq > $1 ORDER BY c.seq LIMIT $2`,
+        [afterSeq.toString(), VERIFY_BATCH],
+      );
+      for (const row of rows) {
+        if (BigInt(row.seq) !== afterSeq + 1n)
+          return broken(row.event_id, 'a link of the chain before this event was removed');
+        if (row.missing) return broken(row.event_id, 'the event was removed after it was sealed');
+        if (row.prev_hash !== previousHash) return broken(row.event_id, 'link to the previous event does not match');
+        if (row.hash !== row.expected) return broken(row.event_id, 'content does not match its hash');
+        previousHash = row.hash;
+        afterSeq = BigInt(row.seq);
+        checked += 1;
+      }
+      if (rows.length < VERIFY_BATCH) break;
+    }
+    const [outside]: { id: string | null; queued_without_event: string | null; pending: number }[] =
+      await this.dataSource.query(
+        `SELECT (SELECT e.id FROM audit_events e
+                  WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.event_id = e.id)
+                    AND NOT EXISTS (SELECT 1 FROM audit_unsealed u WHERE u.event_id = e.id)
+                  ORDER BY e.id LIMIT 1) AS id,
+                (SELECT u.event_id FROM audit_unsealed u
+                  WHERE NOT EXISTS (SELECT 1 FROM audit_events e WHERE e.id = u.event_id)
+                  ORDER BY u.event_id LIMIT 1) AS queued_without_event,
+                (SELECT count(*)::int FROM audit_unsealed) AS pending`,
+      );
+    if (outside!.id) return broken(outside!.id, 'the event was never sealed into the chain');
+    if (outside!.queued_without_event) {
+      return broken(outside!.queued_without_event, 'the event was removed before it was sealed');
+    }
+    return { valid: true, checked, pending: outside!.pending };
+  }
+}
+
+interface ChainRow {
+  seq: string;
+  event_id: string;
+  prev_hash: string;
+  hash: string;
+  missing: boolean;
+  expected: string | null;
 }

@@ -5,6 +5,7 @@ import { buildDataSourceOptions } from './data-source-options.js';
 /** Tables the app role may only read and append to; enforced by grants here and by a trigger in the migration. */
 const APPEND_ONLY_TABLES = [
   'audit_events',
+  'audit_chain',
   'report_versions',
   'report_addenda',
   'recognition_lookups',

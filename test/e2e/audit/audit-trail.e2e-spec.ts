@@ -13,8 +13,6 @@ interface AuditEventBody {
   actorRoles: string[];
   actorInstitutionId: string | null;
   sourceIp: string | null;
-  hash: string;
-  prevHash: string;
 }
 
 describe('audit trail', () => {
@@ -125,16 +123,21 @@ describe('audit trail', () => {
       await expect(c.query(`UPDATE audit_events SET action = 'nothing'`)).rejects.toMatchObject({ code: '42501' });
       await expect(c.query('DELETE FROM audit_events')).rejects.toMatchObject({ code: '42501' });
       await expect(c.query('TRUNCATE audit_events')).rejects.toMatchObject({ code: '42501' });
-      // Appending is what the app role may do, and the chain fields are the database's to set.
+      // Appending is what the app role may do; id and time are the database's to set.
       const inserted = await c.query(
-        `INSERT INTO audit_events (action, object_type, outcome, hash, prev_hash) VALUES ('x.test', 'test', 'success', 'forged', 'forged') RETURNING hash, prev_hash`,
+        `INSERT INTO audit_events (id, occurred_at, action, object_type, outcome) VALUES (1, '2000-01-01', 'x.test', 'test', 'success') RETURNING id, occurred_at`,
       );
-      expect(inserted.rows[0].hash).toMatch(/^[0-9a-f]{64}$/);
-      expect(inserted.rows[0].prev_hash).not.toBe('forged');
+      expect(inserted.rows[0].id).not.toBe('1');
+      expect(new Date(inserted.rows[0].occurred_at).getFullYear()).toBeGreaterThan(2000);
+      // The chain is append-only too.
+      await c.query('SELECT audit_seal(1000, true)');
+      await expect(c.query(`UPDATE audit_chain SET hash = 'forged'`)).rejects.toMatchObject({ code: '42501' });
+      await expect(c.query('DELETE FROM audit_chain')).rejects.toMatchObject({ code: '42501' });
     });
     await withClient(t.adminUrl, async (c) => {
       await expect(c.query(`UPDATE audit_events SET action = 'nothing'`)).rejects.toThrow(/append-only/);
       await expect(c.query('DELETE FROM audit_events')).rejects.toThrow(/append-only/);
+      await expect(c.query(`UPDATE audit_chain SET hash = 'forged'`)).rejects.toThrow(/append-only/);
     });
   });
 
@@ -149,33 +152,73 @@ describe('audit trail', () => {
     expect(res.body.checked).toBeGreaterThan(40);
   });
 
-  it('detects a changed row, and a removed one, when the chain is verified', async () => {
-    const target = (await events(a.tokens.auditor, { patientId, action: 'patient.read' }))[0]!;
-    // Only a superuser bypassing the triggers can do this: exactly the tampering the chain exists to reveal.
-    await withClient(t.adminUrl, async (c) => {
-      await c.query(`SET session_replication_role = replica`);
-      await c.query(`UPDATE audit_events SET actor_user_id = NULL WHERE id = $1`, [target.id]);
+  it('keeps sealing while writers run, and counts events still in flight as pending', async () => {
+    await withClient(t.appUrl, async (writer) => {
+      await writer.query('BEGIN');
+      await writer.query(
+        `INSERT INTO audit_events (action, object_type, outcome) VALUES ('x.inflight', 'test', 'success')`,
+      );
+      // An open audited transaction no longer blocks anyone: the verification (which seals first) goes through.
+      const res = await request(t.http).get('/api/audit/verify').auth(a.tokens.auditor, { type: 'bearer' }).expect(200);
+      expect(res.body).toMatchObject({ valid: true });
+      await writer.query('COMMIT');
     });
-    const changed = await request(t.http)
-      .get('/api/audit/verify')
-      .auth(a.tokens.auditor, { type: 'bearer' })
-      .expect(200);
-    expect(changed.body).toMatchObject({ valid: false, brokenAt: target.id, reason: expect.stringMatching(/content/) });
+    const after = await request(t.http).get('/api/audit/verify').auth(a.tokens.auditor, { type: 'bearer' }).expect(200);
+    expect(after.body).toMatchObject({ valid: true, pending: 0 });
+  });
 
+  it('detects an event written with the triggers off, outside the chain', async () => {
+    const sneakyId = await withClient(t.adminUrl, async (c) => {
+      await c.query(`SET session_replication_role = replica`);
+      const r = await c.query(
+        `INSERT INTO audit_events (id, occurred_at, action, object_type, outcome)
+         VALUES (nextval('audit_events_id_seq'), now(), 'x.sneaky', 'test', 'success') RETURNING id`,
+      );
+      return r.rows[0].id as string;
+    });
+    const res = await request(t.http).get('/api/audit/verify').auth(a.tokens.auditor, { type: 'bearer' }).expect(200);
+    expect(res.body).toMatchObject({ valid: false, brokenAt: sneakyId, reason: expect.stringMatching(/never sealed/) });
     await withClient(t.adminUrl, async (c) => {
       await c.query(`SET session_replication_role = replica`);
-      await c.query(`UPDATE audit_events SET actor_user_id = $2 WHERE id = $1`, [target.id, target.actorUserId]);
-      const ok = await c.query(`SELECT audit_event_digest(e) = e.hash AS ok FROM audit_events e WHERE id = $1`, [
-        target.id,
-      ]);
-      expect(ok.rows[0].ok).toBe(true);
-      await c.query(`DELETE FROM audit_events WHERE id = $1`, [target.id]);
+      await c.query('DELETE FROM audit_events WHERE id = $1', [sneakyId]);
     });
-    const removed = await request(t.http)
+    const repaired = await request(t.http)
       .get('/api/audit/verify')
       .auth(a.tokens.auditor, { type: 'bearer' })
       .expect(200);
-    expect(removed.body).toMatchObject({ valid: false, reason: expect.stringMatching(/link/) });
-    expect(BigInt(removed.body.brokenAt)).toBeGreaterThan(BigInt(target.id));
+    expect(repaired.body.valid).toBe(true);
+  });
+
+  it('detects a changed event, a removed one, a removed link and an event kept out of the chain', async () => {
+    const target = (await events(a.tokens.auditor, { patientId, action: 'patient.read' }))[0]!;
+    const verify = async () =>
+      (await request(t.http).get('/api/audit/verify').auth(a.tokens.auditor, { type: 'bearer' }).expect(200)).body;
+    expect(await verify()).toMatchObject({ valid: true });
+    // Only a superuser bypassing the triggers can do this: exactly the tampering the chain exists to reveal.
+    const asSuperuser = (sql: string, params: unknown[] = []) =>
+      withClient(t.adminUrl, async (c) => {
+        await c.query(`SET session_replication_role = replica`);
+        return c.query(sql, params);
+      });
+    await asSuperuser(`UPDATE audit_events SET actor_user_id = NULL WHERE id = $1`, [target.id]);
+    expect(await verify()).toMatchObject({
+      valid: false,
+      brokenAt: target.id,
+      reason: expect.stringMatching(/content/),
+    });
+
+    await asSuperuser(`UPDATE audit_events SET actor_user_id = $2 WHERE id = $1`, [target.id, target.actorUserId]);
+    expect(await verify()).toMatchObject({ valid: true });
+    await asSuperuser(`DELETE FROM audit_events WHERE id = $1`, [target.id]);
+    expect(await verify()).toMatchObject({
+      valid: false,
+      brokenAt: target.id,
+      reason: expect.stringMatching(/removed/),
+    });
+
+    await asSuperuser(`DELETE FROM audit_chain WHERE event_id = $1`, [target.id]);
+    const gap = await verify();
+    expect(gap).toMatchObject({ valid: false, reason: expect.stringMatching(/link/) });
+    expect(BigInt(gap.brokenAt)).toBeGreaterThan(BigInt(target.id));
   });
 });

@@ -1,8 +1,8 @@
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
- * Append-only. id, occurred_at, prev_hash and hash are set by the database trigger (see migration AuditTrail), which
- * serialises appends so the hash chain is linear; UPDATE, DELETE and TRUNCATE are refused by triggers and grants.
+ * Append-only. id and occurred_at are set by the database trigger, which also queues the event for sealing into the
+ * hash chain (audit_chain) after it commits; UPDATE, DELETE and TRUNCATE are refused by triggers and grants.
  */
 @Entity('audit_events')
 @Index('idx_audit_events_patient', ['patientId'])
@@ -24,6 +24,4 @@ export class AuditEventEntity {
   @Column({ type: 'text', nullable: true }) sourceIp!: string | null;
   @Column({ type: 'text', nullable: true }) requestId!: string | null;
   @Column({ type: 'jsonb', nullable: true }) details!: Record<string, unknown> | null;
-  @Column({ type: 'text' }) prevHash!: string;
-  @Column({ type: 'text' }) hash!: string;
 }

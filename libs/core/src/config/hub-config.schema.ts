@@ -51,6 +51,8 @@ export const hubConfigSchema = z
     // Background jobs (pg-boss queues in the hub's database). false: this process runs and schedules no jobs (it can
     // still send them), so a deployment can leave them to worker processes.
     JOBS_ENABLED: bool.default(true),
+    // How often the audit trail's newly committed events are linked into its hash chain (only where JOBS_ENABLED).
+    AUDIT_SEAL_INTERVAL_MS: positiveInt(1000),
     // When the SLA sweep runs (expired leases back to the queue, sla.warning and sla.breached): a five-field cron
     // expression in UTC; pg-boss schedules to the minute, so every minute is the finest.
     SLA_SWEEP_CRON: z

@@ -7,6 +7,7 @@ import { Reading1795343496273 } from './1795343496273-Reading.js';
 import { StudyAccessGrants1795345327539 } from './1795345327539-StudyAccessGrants.js';
 import { SlaFlags1795345375358 } from './1795345375358-SlaFlags.js';
 import { Recognition1795345695080 } from './1795345695080-Recognition.js';
+import { AuditSeals1795353468145 } from './1795353468145-AuditSeals.js';
 
 export const migrations = [
   Foundation1795333841708,
@@ -17,4 +18,5 @@ export const migrations = [
   StudyAccessGrants1795345327539,
   SlaFlags1795345375358,
   Recognition1795345695080,
+  AuditSeals1795353468145,
 ];

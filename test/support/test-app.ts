@@ -36,7 +36,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     DATA_DIR: dataDir,
     HUB_JWT_SECRET: TEST_JWT_SECRET,
     HUB_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
     PASSWORD_HASH_MEMORY_KIB: '4096',
     // A test runs the SLA sweep itself when it needs one: a background sweep each minute would race with its steps.

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { requestContext } from '@hub/core';
 import type { AuditEntry } from './audit-event.js';
-import { AuditRepository, type AuditRow } from './audit.repository.js';
+import { AuditRepository, type AuditRow, type RowColumns } from './audit.repository.js';
 
 /**
  * Writes audit events with the caller taken from the request context. Pass the transaction's EntityManager when the
@@ -22,6 +22,21 @@ export class AuditTrail {
    */
   recordWith<T>(manager: EntityManager, entry: AuditEntry, statement: string, params: unknown[]): Promise<T[]> {
     return this.repository.appendWith<T>(manager, this.rowFor(entry), statement, params);
+  }
+
+  /**
+   * Runs `statement` (data-modifying, with RETURNING) with one audit event per row it returns, in the same SQL
+   * statement (so without a transaction of its own it is still atomic); `columns` names the returned columns that give
+   * each event its object id, patient id and extra details. Resolves to the statement's rows.
+   */
+  recordPerRow<T>(
+    manager: EntityManager,
+    entry: Omit<AuditEntry, 'objectId' | 'patientId'>,
+    columns: RowColumns,
+    statement: string,
+    params: unknown[],
+  ): Promise<T[]> {
+    return this.repository.appendPerRow<T>(manager, this.rowFor(entry), columns, statement, params);
   }
 
   private rowFor(entry: AuditEntry): AuditRow {

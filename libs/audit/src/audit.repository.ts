@@ -8,6 +8,13 @@ import { AuditEventEntity } from './entities/audit-event.entity.js';
 /** An event as written: the database trigger adds id and time. */
 export type AuditRow = Omit<AuditEvent, 'id' | 'occurredAt'>;
 
+/** Columns of a written row that fill in its audit event (see appendPerRow). */
+export interface RowColumns {
+  objectId: string;
+  patientId?: string;
+  details?: string[];
+}
+
 const VERIFY_BATCH = 5000;
 const SEAL_BATCH = 5000;
 
@@ -51,6 +58,46 @@ export class AuditRepository {
             audited AS (INSERT INTO audit_events (${COLUMNS}) VALUES (${placeholders(params.length + 1)}))
        SELECT * FROM written`,
       [...params, ...values(row)],
+    );
+  }
+
+  /**
+   * Runs a data-modifying `statement` (with RETURNING) and appends one event per row it returns, in the same SQL
+   * statement: the event's object id, patient id and some of its details are taken from the row's columns.
+   */
+  async appendPerRow<T>(
+    manager: EntityManager,
+    row: AuditRow,
+    columns: RowColumns,
+    statement: string,
+    params: unknown[],
+  ): Promise<T[]> {
+    const p = (i: number) => `$${params.length + i}`;
+    const col = (name: string) => `w."${name.replace(/"/g, '""')}"`;
+    const detailPairs = (columns.details ?? []).map((name) => `'${name.replace(/'/g, "''")}', ${col(name)}`);
+    return manager.query(
+      `WITH written AS (${statement}),
+            audited AS (
+              INSERT INTO audit_events (${COLUMNS})
+              SELECT ${p(1)}::uuid, ${p(2)}::text, ${p(3)}::text[], ${p(4)}::uuid, ${p(5)}::text, ${p(6)}::text,
+                     ${col(columns.objectId)}::text, ${columns.patientId ? `${col(columns.patientId)}::uuid` : 'NULL'},
+                     ${p(7)}::text, ${p(8)}::text, ${p(9)}::text,
+                     coalesce(${p(10)}::jsonb, '{}'::jsonb) || jsonb_build_object(${detailPairs.join(', ')})
+                FROM written w)
+       SELECT * FROM written`,
+      [
+        ...params,
+        row.actorUserId,
+        row.actorUsername,
+        row.actorRoles,
+        row.actorInstitutionId,
+        row.action,
+        row.objectType,
+        row.outcome,
+        row.sourceIp,
+        row.requestId,
+        row.details === null ? null : JSON.stringify(row.details),
+      ],
     );
   }
 

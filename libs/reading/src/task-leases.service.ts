@@ -39,44 +39,33 @@ export class TaskLeases {
         : null);
     if (refusal) await this.refuse('reading.task.claim', 'centre', centreId, null, refusal);
     const released = await this.requeueExpired(centreId);
-    const claimed = await this.dataSource.transaction(async (m) => {
-      const rows = await returningRows<{ id: string }>(
-        m,
-        `WITH next AS (
-           SELECT id FROM reading_tasks
-            WHERE centre_id = $1 AND state = $2
-              AND ($3::boolean IS FALSE OR submitted_by IS DISTINCT FROM $4)
-            ORDER BY priority_rank, referral_rank, due_at, id
-            LIMIT 1 FOR UPDATE SKIP LOCKED)
-         UPDATE reading_tasks t
-            SET state = $5, holder_user_id = $4, lease_expires_at = now() + make_interval(secs => $6),
-                fencing_token = t.fencing_token + 1, first_claimed_at = coalesce(t.first_claimed_at, now()),
-                updated_at = now()
-           FROM next WHERE t.id = next.id
-         RETURNING t.id`,
-        [
-          centreId,
-          stage === 'read' ? 'queued' : 'submitted',
-          stage === 'review' && centre.twoStepSignoff,
-          actor.userId,
-          transition(stage === 'read' ? 'queued' : 'submitted', 'claim'),
-          this.config.READING_LEASE_SECONDS,
-        ],
-      );
-      if (rows.length === 0) return null;
-      const task = (await loadTask(m, rows[0]!.id))!;
-      await this.audit.record(
-        {
-          action: 'reading.task.claim',
-          objectType: 'reading_task',
-          objectId: task.id,
-          patientId: task.patientId,
-          details: { centreId, stage, fencingToken: task.fencingToken },
-        },
-        m,
-      );
-      return task;
-    });
+    // One statement, so no transaction of its own: take the next task, move it to its leased state with the token
+    // increased, return it with its request, and write the audit event.
+    const [claimed = null] = await this.audit.recordPerRow<TaskRecord>(
+      this.dataSource.manager,
+      { action: 'reading.task.claim', objectType: 'reading_task', details: { centreId, stage } },
+      { objectId: 'id', patientId: 'patientId', details: ['fencingToken'] },
+      `UPDATE reading_tasks t
+          SET state = $5, holder_user_id = $4, lease_expires_at = now() + make_interval(secs => $6),
+              fencing_token = t.fencing_token + 1, first_claimed_at = coalesce(t.first_claimed_at, now()),
+              updated_at = now()
+         FROM (SELECT id FROM reading_tasks
+                WHERE centre_id = $1 AND state = $2
+                  AND ($3::boolean IS FALSE OR submitted_by IS DISTINCT FROM $4)
+                ORDER BY priority_rank, referral_rank, due_at, id
+                LIMIT 1 FOR UPDATE SKIP LOCKED) next,
+              reading_requests r
+        WHERE t.id = next.id AND r.id = t.request_id
+       RETURNING ${TASK_RECORD_COLUMNS}`,
+      [
+        centreId,
+        stage === 'read' ? 'queued' : 'submitted',
+        stage === 'review' && centre.twoStepSignoff,
+        actor.userId,
+        transition(stage === 'read' ? 'queued' : 'submitted', 'claim'),
+        this.config.READING_LEASE_SECONDS,
+      ],
+    );
     const events: ReadingEvent[] = released;
     if (claimed) {
       events.push(taskEvent('task.claimed', { centreId }, claimed, { holderUserId: actor.userId }));
@@ -158,25 +147,19 @@ export class TaskLeases {
    * the drafts stay with them for the next reader. Resolves to the events to publish.
    */
   async requeueExpired(centreId?: string): Promise<ReadingEvent[]> {
-    const rows: TaskRecord[] = await this.dataSource.transaction(async (m) => {
-      const expired = await returningRows<{ id: string }>(
-        m,
-        `UPDATE reading_tasks t
-            SET state = CASE t.state WHEN 'reviewing' THEN 'submitted' ELSE 'queued' END,
-                holder_user_id = NULL, lease_expires_at = NULL, updated_at = now()
-          WHERE t.id IN (SELECT id FROM reading_tasks
-                          WHERE lease_expires_at < now() AND ($1::uuid IS NULL OR centre_id = $1)
-                          FOR UPDATE SKIP LOCKED)
-          RETURNING t.id`,
-        [centreId ?? null],
-      );
-      if (expired.length === 0) return [];
-      return m.query(
-        `SELECT ${TASK_RECORD_COLUMNS} FROM reading_tasks t JOIN reading_requests r ON r.id = t.request_id
-          WHERE t.id = ANY($1)`,
-        [expired.map((e) => e.id)],
-      );
-    });
+    const rows = await returningRows<TaskRecord>(
+      this.dataSource.manager,
+      `UPDATE reading_tasks t
+          SET state = CASE t.state WHEN 'reviewing' THEN 'submitted' ELSE 'queued' END,
+              holder_user_id = NULL, lease_expires_at = NULL, updated_at = now()
+         FROM reading_requests r
+        WHERE r.id = t.request_id
+          AND t.id IN (SELECT id FROM reading_tasks
+                        WHERE lease_expires_at < now() AND ($1::uuid IS NULL OR centre_id = $1)
+                        FOR UPDATE SKIP LOCKED)
+       RETURNING ${TASK_RECORD_COLUMNS}`,
+      [centreId ?? null],
+    );
     return rows.map((task) =>
       taskEvent('task.released', { centreId: task.centreId }, task, { cause: 'lease_expired' }),
     );

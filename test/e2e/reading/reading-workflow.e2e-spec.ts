@@ -33,7 +33,13 @@ describe('Reading: request → claim → draft → submit → review → sign, w
       ...body,
     });
     expect(res.status).toBe(201);
-    return res.body as { id: string; studyId: string; createdAt: string; task: { id: string; dueAt: string } };
+    return res.body as {
+      id: string;
+      studyId: string;
+      patientId: string;
+      createdAt: string;
+      task: { id: string; dueAt: string };
+    };
   };
   const claim = (token: string, centreId: string, stage?: 'read' | 'review') =>
     postAs(t, `/api/centres/${centreId}/claim`, token, stage ? { stage } : {});
@@ -193,6 +199,18 @@ describe('Reading: request → claim → draft → submit → review → sign, w
         'reading.report.sign',
       ]),
     );
+    const claims = await t.sql<{ patient_id: string; details: Record<string, unknown>; actor_user_id: string }>(
+      `SELECT patient_id, details, actor_user_id FROM audit_events
+        WHERE object_id = $1 AND action = 'reading.task.claim' AND outcome = 'success' ORDER BY id`,
+      [taskId],
+    );
+    expect(claims).toHaveLength(2);
+    expect(claims[0]).toMatchObject({
+      patient_id: req.patientId,
+      actor_user_id: a.userIds.reader,
+      details: { centreId: a.centreIds.ecg, stage: 'read', fencingToken: '1' },
+    });
+    expect(claims[1]!.details).toMatchObject({ stage: 'review', fencingToken: '2' });
   });
 
   it('in a two-step centre the reader who submitted is never handed the review, and a senior drafting must submit', async () => {

@@ -17,6 +17,7 @@ const allowedLibImports = {
   studies: ['core', 'db', 'storage', 'audit', 'auth', 'consortium', 'patients'],
   reading: ['core', 'db', 'storage', 'audit', 'auth', 'consortium', 'patients', 'studies'],
   recognition: ['core', 'db', 'audit', 'auth', 'consortium', 'patients', 'studies', 'reading'],
+  consultation: ['core', 'db', 'audit', 'auth', 'consortium', 'patients', 'studies', 'reading'],
 };
 const allLibs = Object.keys(allowedLibImports);
 

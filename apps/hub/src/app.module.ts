@@ -8,6 +8,7 @@ import { DbModule } from '@hub/db';
 import { PatientsModule } from '@hub/patients';
 import { ReadingModule } from '@hub/reading';
 import { RecognitionModule } from '@hub/recognition';
+import { ConsultationModule } from '@hub/consultation';
 import { StorageModule } from '@hub/storage';
 import { StudiesModule } from '@hub/studies';
 import { HealthModule } from './health/health.module.js';
@@ -32,6 +33,7 @@ export class AppModule {
         StudiesModule,
         ReadingModule,
         RecognitionModule,
+        ConsultationModule,
         HealthModule,
       ],
     };

@@ -7,6 +7,12 @@ import {
   InstitutionEntity,
   ReadingPrivilegeEntity,
 } from '@hub/consortium';
+import {
+  ConsultationEntity,
+  ConsultationEventEntity,
+  ConsultationMaterialEntity,
+  ConsultationParticipantEntity,
+} from '@hub/consultation';
 import { PatientEntity, PatientIdentifierEntity } from '@hub/patients';
 import {
   ReadingRequestEntity,
@@ -66,4 +72,8 @@ export const allEntities = [
   RecognisableResultEntity,
   RecognitionLookupEntity,
   RecognitionDecisionEntity,
+  ConsultationEntity,
+  ConsultationParticipantEntity,
+  ConsultationMaterialEntity,
+  ConsultationEventEntity,
 ];

@@ -10,6 +10,7 @@ const APPEND_ONLY_TABLES = [
   'report_addenda',
   'recognition_lookups',
   'recognition_decisions',
+  'consultation_events',
 ];
 
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;

@@ -4,6 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditTrail } from '@hub/audit';
 import { type Actor, forbidden, hasRole, notFound, type Page, type PageRequest, type Priority } from '@hub/core';
 import { type Centre, RegistryQueries } from '@hub/consortium';
+import { StudyAccessGrants } from '@hub/studies';
 import type { TemplateField } from './domain/structured-fields.js';
 import type { TaskState } from './domain/task-state.js';
 import { isCentreStaff, isRequester, mayViewQueue, privilegeFor } from './reading-access.js';
@@ -36,7 +37,10 @@ const STAGE_STATES: Record<'read' | 'review', TaskState[]> = {
   review: ['submitted', 'reviewing'],
 };
 
-type Viewer = 'requester' | 'centre' | 'coordinator';
+/** requester: the clinic that asked; grantee: someone the study was shared with (a consultation's specialist). */
+type Viewer = 'requester' | 'grantee' | 'centre' | 'coordinator';
+/** Who sees a report only once it is signed. */
+const SIGNED_ONLY: readonly Viewer[] = ['requester', 'grantee'];
 
 /** Reads of requests, tasks, queues and reports: scoped to who may see them, every one audited. */
 @Injectable()
@@ -46,6 +50,7 @@ export class ReadingQueries {
     private readonly registry: RegistryQueries,
     private readonly audit: AuditTrail,
     private readonly marks: ReportMarks,
+    private readonly grants: StudyAccessGrants,
   ) {}
 
   async request(actor: Actor, requestId: string): Promise<RequestView> {
@@ -65,7 +70,7 @@ export class ReadingQueries {
       const viewer = await this.viewerOf(actor, task, m);
       if (!viewer) return { denied: true as const, patientId: task.patientId };
       // A clinic does not see drafts: to it, an unsigned report does not exist yet.
-      if (viewer === 'requester' && report.status !== 'signed') throw notFound('Report', reportId);
+      if (SIGNED_ONLY.includes(viewer) && report.status !== 'signed') throw notFound('Report', reportId);
       await this.audit.record(
         { action: 'reading.report.read', objectType: 'report', objectId: reportId, patientId: task.patientId },
         m,
@@ -202,6 +207,13 @@ export class ReadingQueries {
     ) {
       return 'centre';
     }
+    const manager = m ?? this.dataSource.manager;
+    if (
+      hasRole(actor, 'specialist') &&
+      (await this.grants.held(manager, { type: 'user', id: actor.userId }, task.studyId))
+    ) {
+      return 'grantee';
+    }
     return null;
   }
 
@@ -221,7 +233,7 @@ export class ReadingQueries {
         { action, objectType: 'reading_request', objectId: task.requestId, patientId: task.patientId },
         m,
       );
-      const visible = viewer === 'requester' && report?.status !== 'signed' ? null : report;
+      const visible = SIGNED_ONLY.includes(viewer) && report?.status !== 'signed' ? null : report;
       return { denied: false as const, view: toRequestView(task, visible, actor) };
     });
     if (outcome.denied) {

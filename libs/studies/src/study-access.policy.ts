@@ -6,12 +6,14 @@ import { type Actor, type Discipline, hasRole } from '@hub/core';
  * - `consortium`: every study of the consortium (coordinators);
  * - `centres`: the studies of the caller's consortium granted to one of the reading centres the caller works at and is
  *   privileged for (readers and senior readers), while the grant is neither revoked nor expired;
+ * - `user`: the studies granted to the caller personally (a specialist invited to a consultation sees its materials);
  * - `any`: the union of several, for a caller with more than one role.
  */
 export type StudyScope =
   | { kind: 'institution'; institutionId: string }
   | { kind: 'consortium'; consortiumId: string }
   | { kind: 'centres'; consortiumId: string; centreIds: readonly string[] }
+  | { kind: 'user'; userId: string }
   | { kind: 'any'; scopes: readonly StudyScope[] };
 
 /** What the scope rule needs to know of a centre (a `Centre` of @hub/consortium fits). */
@@ -66,6 +68,7 @@ export function studyScopeFor(actor: Actor, centreIds: readonly string[] = []): 
   if (mayBeCentreStaff(actor) && centreIds.length > 0) {
     scopes.push({ kind: 'centres', consortiumId: actor.consortiumId!, centreIds: [...new Set(centreIds)].sort() });
   }
+  if (hasRole(actor, 'specialist')) scopes.push({ kind: 'user', userId: actor.userId });
   if (scopes.length === 0) return null;
   return scopes.length === 1 ? scopes[0]! : { kind: 'any', scopes };
 }

@@ -191,8 +191,12 @@ describe('DICOMweb with a real client (dicomweb-client) and real DICOM files', (
     const reader = await request(t.http).get('/dicomweb/studies').auth(a.tokens.reader, { type: 'bearer' });
     expect(reader.status).toBe(200);
     expect(reader.body).toEqual([]);
+    // A specialist sees only the studies of consultations they are invited to: none here.
     const specialist = await request(t.http).get('/dicomweb/studies').auth(a.tokens.specialist, { type: 'bearer' });
-    expect(specialist.status).toBe(403);
+    expect(specialist.status).toBe(200);
+    expect(specialist.body).toEqual([]);
+    const auditor = await request(t.http).get('/dicomweb/studies').auth(a.tokens.auditor, { type: 'bearer' });
+    expect(auditor.status).toBe(403);
     await request(t.http).get('/dicomweb/studies').expect(401);
   });
 

@@ -209,8 +209,10 @@ describe('Readers of the lead hospital see the studies they are asked to read', 
       expect(await ecgRecordStatus(token)).toBe(403);
       await expect(dicomwebClient(t, token).retrieveInstance(ctInstance)).rejects.toBeDefined();
     }
-    // Other roles of the lead hospital are not readers.
-    expect(await ctVisibility(a.tokens.specialist)).toEqual({ qido: 403, wado: 403, record: 403 });
+    // Other roles of the lead hospital are not readers: a specialist sees only studies of consultations they are
+    // invited to (none here), an auditor no study at all.
+    expect(await ctVisibility(a.tokens.specialist)).toEqual({ qido: 0, wado: 404, record: 403 });
+    expect(await ctVisibility(a.tokens.auditor)).toEqual({ qido: 403, wado: 403, record: 403 });
   });
 
   it('readers cannot store studies', async () => {

@@ -8,6 +8,7 @@ import { StudyAccessGrants1795345327539 } from './1795345327539-StudyAccessGrant
 import { SlaFlags1795345375358 } from './1795345375358-SlaFlags.js';
 import { Recognition1795345695080 } from './1795345695080-Recognition.js';
 import { AuditSeals1795353468145 } from './1795353468145-AuditSeals.js';
+import { Consultations1795354556121 } from './1795354556121-Consultations.js';
 
 export const migrations = [
   Foundation1795333841708,
@@ -19,4 +20,5 @@ export const migrations = [
   SlaFlags1795345375358,
   Recognition1795345695080,
   AuditSeals1795353468145,
+  Consultations1795354556121,
 ];

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { AuditTrail } from '@hub/audit';
 import { notFound } from '@hub/core';
 import { returningRows } from '@hub/db';
+import { ACTIVE_GRANT } from './study-where.js';
 import type { StudyAccessSourceType, StudyGranteeType } from '../entities/study-access-grant.entity.js';
 
 export interface StudyGrantee {
@@ -70,8 +71,21 @@ export class StudyAccessGrants {
     );
   }
 
-  /** Revokes every active grant made for the source; resolves to how many there were. */
-  async revoke(m: EntityManager, input: { source: StudyAccessSource }): Promise<number> {
+  /** Whether the grantee holds an active grant on the study (for any reason). */
+  async held(m: EntityManager, grantee: StudyGrantee, studyId: string): Promise<boolean> {
+    const [row]: { ok: boolean }[] = await m.query(
+      `SELECT EXISTS (SELECT 1 FROM study_access_grants g
+                       WHERE g.study_id = $1 AND g.grantee_type = $2 AND g.grantee_id = $3 AND ${ACTIVE_GRANT}) AS ok`,
+      [studyId, grantee.type, grantee.id],
+    );
+    return row?.ok === true;
+  }
+
+  /**
+   * Revokes every active grant made for the source (only the grantee's, when one is given); resolves to how many there
+   * were.
+   */
+  async revoke(m: EntityManager, input: { source: StudyAccessSource; grantee?: StudyGrantee }): Promise<number> {
     const revoked = await returningRows<{
       id: string;
       study_id: string;
@@ -83,8 +97,9 @@ export class StudyAccessGrants {
       `UPDATE study_access_grants g SET revoked_at = now()
            FROM studies s
           WHERE s.id = g.study_id AND g.source_type = $1 AND g.source_id = $2 AND g.revoked_at IS NULL
+            AND ($3::text IS NULL OR (g.grantee_type = $3 AND g.grantee_id = $4))
           RETURNING g.id, g.study_id, g.grantee_type, g.grantee_id, s.patient_id`,
-      [input.source.type, input.source.id],
+      [input.source.type, input.source.id, input.grantee?.type ?? null, input.grantee?.id ?? null],
     );
     for (const r of revoked) {
       await this.audit.record(

@@ -21,6 +21,12 @@ export function scopeCondition(scope: StudyScope): { sql: string; values: unknow
                 WHERE g.grantee_type = 'centre' AND g.grantee_id = ANY($?::uuid[]) AND ${ACTIVE_GRANT}))`,
         values: [scope.consortiumId, [...scope.centreIds]],
       };
+    case 'user':
+      return {
+        sql: `s.id IN (SELECT g.study_id FROM study_access_grants g
+                WHERE g.grantee_type = 'user' AND g.grantee_id = $? AND ${ACTIVE_GRANT})`,
+        values: [scope.userId],
+      };
     case 'any': {
       const parts = scope.scopes.map(scopeCondition);
       return { sql: `(${parts.map((p) => p.sql).join(' OR ')})`, values: parts.flatMap((p) => p.values) };

@@ -41,7 +41,23 @@ const EVENT_COLUMNS = `e.seq::int AS seq, e.consultation_id AS "consultationId",
 export class ConsultationEventLog {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** Stores the event with the next sequence number; throws if the consultation does not exist. */
   async append<T extends MdtEventType>(input: NewMdtEvent<T>, m?: EntityManager): Promise<AppendedEvent> {
+    const appended = await this.appendIf(input, false, m);
+    if (!appended) throw new Error(`consultation ${input.consultationId} does not exist`);
+    return appended;
+  }
+
+  /** Like append, but only while the room is open (scheduled or live); null when it is not (or does not exist). */
+  appendWhileOpen<T extends MdtEventType>(input: NewMdtEvent<T>, m?: EntityManager): Promise<AppendedEvent | null> {
+    return this.appendIf(input, true, m);
+  }
+
+  private async appendIf<T extends MdtEventType>(
+    input: NewMdtEvent<T>,
+    whileOpen: boolean,
+    m?: EntityManager,
+  ): Promise<AppendedEvent | null> {
     const manager = m ?? this.dataSource.manager;
     if (input.clientMsgId !== null) {
       const earlier = await this.byClientMsgId(manager, input);
@@ -50,7 +66,9 @@ export class ConsultationEventLog {
     try {
       const [event]: MdtEvent[] = await manager.query(
         `WITH numbered AS (
-           UPDATE consultations SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq),
+           UPDATE consultations SET last_seq = last_seq + 1
+            WHERE id = $1 AND ($7::boolean IS FALSE OR state IN ('scheduled', 'live'))
+            RETURNING last_seq),
          e AS (
            INSERT INTO consultation_events (consultation_id, seq, type, actor_user_id, actor_name, client_msg_id, payload)
            SELECT $1, numbered.last_seq, $2, $3, $4, $5, $6::jsonb FROM numbered
@@ -63,10 +81,10 @@ export class ConsultationEventLog {
           input.actorName,
           input.clientMsgId,
           JSON.stringify(input.payload),
+          whileOpen,
         ],
       );
-      if (!event) throw new Error(`consultation ${input.consultationId} does not exist`);
-      return { event, duplicate: false };
+      return event ? { event, duplicate: false } : null;
     } catch (err) {
       // Two sends of one message raced past the check above; the first one's write stands.
       const earlier = isUniqueViolation(err) && !m ? await this.byClientMsgId(manager, input) : null;

@@ -9,6 +9,7 @@ import { ConsultationEntity } from './entities/consultation.entity.js';
 import { ConsultationEventEntity } from './entities/consultation-event.entity.js';
 import { ConsultationMaterialEntity } from './entities/consultation-material.entity.js';
 import { ConsultationParticipantEntity } from './entities/consultation-participant.entity.js';
+import { MdtGateway } from './realtime/mdt.gateway.js';
 
 @Module({
   imports: [
@@ -21,7 +22,7 @@ import { ConsultationParticipantEntity } from './entities/consultation-participa
     ]),
   ],
   controllers: [ConsultationsController],
-  providers: [Consultations, ConsultationEventLog, ConsultationRoomBus],
+  providers: [Consultations, ConsultationEventLog, ConsultationRoomBus, MdtGateway],
   exports: [Consultations, ConsultationEventLog, ConsultationRoomBus],
 })
 export class ConsultationModule {}

@@ -27,12 +27,14 @@ describe('study access policy', () => {
   });
 
   it('gives other roles, and readers who staff no centre, no direct access to studies', () => {
-    for (const role of ['reader', 'senior_reader', 'specialist', 'admin', 'auditor'] as Role[]) {
+    for (const role of ['reader', 'senior_reader', 'admin', 'auditor'] as Role[]) {
       expect(studyScopeFor(actor([role]))).toBeNull();
     }
+    // A specialist sees what was shared with them personally (a consultation's materials), nothing else.
+    expect(studyScopeFor(actor(['specialist']))).toEqual({ kind: 'user', userId: actor(['specialist']).userId });
     expect(studyScopeFor(actor(['clinic_doctor'], null, null))).toBeNull();
     // Centre ids only count for readers.
-    expect(studyScopeFor(actor(['specialist'], 'lead'), ['ecg'])).toBeNull();
+    expect(studyScopeFor(actor(['specialist'], 'lead'), ['ecg'])).toEqual({ kind: 'user', userId: 'u' });
     expect(studyScopeFor(actor(['auditor'], 'lead'), ['ecg'])).toBeNull();
   });
 

@@ -36,6 +36,7 @@ import {
   participantsOf,
 } from './consultation-store.js';
 import { type ConsultationView, toConsultationView } from './consultation-view.js';
+import type { MdtEvent } from './realtime/mdt-events.js';
 import type { ParticipantRole } from './entities/consultation-participant.entity.js';
 
 export interface NewConsultation {
@@ -55,6 +56,9 @@ export interface Invitation {
   role?: Extract<ParticipantRole, 'chair' | 'specialist'>;
   specialty?: string;
 }
+
+/** What a change tells the audit trail, and the room event it wrote (published after commit), if any. */
+type ChangeDetails = Record<string, unknown> & { publish?: MdtEvent };
 
 /** Who may do what beyond viewing; each a refusal message when the caller may not. */
 type Gate = (actor: Actor, c: ConsultationRecord, role: ParticipantRole | null) => string | null;
@@ -376,7 +380,7 @@ export class Consultations {
     id: string,
     action: string,
     gate: Gate,
-    write: (m: EntityManager, c: ConsultationRecord) => Promise<Record<string, unknown>>,
+    write: (m: EntityManager, c: ConsultationRecord) => Promise<ChangeDetails>,
   ): Promise<ConsultationRecord> {
     const { consultation, publish } = await recordRefusals(this.audit, () =>
       this.dataSource.transaction(async (m) => {
@@ -384,6 +388,7 @@ export class Consultations {
         const refusal = gate(actor, c, role);
         if (refusal) throw new AuditedRefusal(this.refusalEntry(action, c, refusal), forbidden(refusal));
         const { publish: event, ...details } = await write(m, c);
+        // Details go to the audit trail; a room event to publish travels beside them, not in them.
         await this.audit.record(
           { action, objectType: 'consultation', objectId: id, patientId: c.patientId, details },
           m,
@@ -391,7 +396,7 @@ export class Consultations {
         return { consultation: (await loadConsultation(m, id))!, publish: event };
       }),
     );
-    if (publish) this.room.publish([publish as never]);
+    if (publish) this.room.publish([publish]);
     return consultation;
   }
 

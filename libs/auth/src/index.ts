@@ -6,3 +6,4 @@ export * from './user-accounts.service.js';
 export * from './auth.guard.js';
 export * from './auth.module.js';
 export * from './first-admin.service.js';
+export * from './socket-auth.js';

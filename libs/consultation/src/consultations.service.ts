@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -340,7 +340,8 @@ export class Consultations {
           actorUserId: actor.userId,
           actorName: actor.username,
           clientMsgId: null,
-          payload: { clientMsgId: `rest-${Date.now()}`, text },
+          // The payload keeps the room's shape; a REST call has no client message id to de-duplicate by.
+          payload: { clientMsgId: randomUUID(), text },
         },
         m,
       );

@@ -165,10 +165,7 @@ export class TaskLeases {
     );
   }
 
-  /**
-   * Records the refused attempt and throws 403. The event is written outside the caller's transaction (which the
-   * throw rolls back); that transaction has written no audit event yet, so the audit chain lock is free.
-   */
+  /** Records the refused attempt and throws 403; called before any transaction is open (see AuditedRefusal inside one). */
   private async refuse(
     action: string,
     objectType: string,

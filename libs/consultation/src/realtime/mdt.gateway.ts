@@ -6,7 +6,6 @@ import {
   Logger,
   type OnModuleDestroy,
   Optional,
-  UnauthorizedException,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
@@ -18,7 +17,7 @@ import {
 import type { Namespace, Socket } from 'socket.io';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditTrail } from '@hub/audit';
-import { AuthGuard } from '@hub/auth';
+import { authenticateHandshake, AuthGuard, connectError, whenTokenExpires } from '@hub/auth';
 import { type Actor, requestContext, type RequestContext } from '@hub/core';
 import { type AppendedEvent, ConsultationEventLog, type NewMdtEvent } from '../consultation-event-log.js';
 import { NOT_YOURS, viewerOf } from '../consultation-access.js';
@@ -79,8 +78,6 @@ type AnyAck = MdtJoinAck | MdtAck | MdtRelayAck;
  */
 export const MDT_SOCKET_BUFFER_BYTES = 1_000_000;
 const MIN_SOCKET_BUFFER_BYTES = 2 * MDT_MAX_PAYLOAD_BYTES;
-/** Longest delay a Node timer takes; an access token outliving it is simply re-checked at that point. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Rows read per query when replaying or catching up the room state (the log pages its reads). */
 const LOG_PAGE = 10_000;
 
@@ -186,15 +183,13 @@ export class MdtGateway
     // Listeners first, synchronously: the client may emit as soon as it hears it is connected.
     socket.onAny((event: string, ...args: unknown[]) => this.receive(socket, event, args));
     void socket.join(userRoom(actor.userId)); // for rtc.signal: a user's sockets, on any replica
-    const delay = Math.min(Math.max(expiresAt.getTime() - Date.now(), 0), MAX_TIMER_MS);
-    const timer = setTimeout(() => {
+    const timer = whenTokenExpires(expiresAt, () => {
       socket.data.leaveReason = 'session_expired';
       socket.emit('session.expired', {
         message: 'The access token expired: reconnect with a fresh one, then join again with your lastSeq',
       });
       socket.disconnect(true);
-    }, delay);
-    timer.unref();
+    });
     this.expiryTimers.set(socket.id, timer);
   }
 
@@ -227,13 +222,7 @@ export class MdtGateway
   // ── The handshake ─────────────────────────────────────────────────────────────────────────────────────────────────
 
   private async admit(socket: MdtSocket): Promise<void> {
-    const token: unknown = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    if (typeof token !== 'string' || token.length === 0) {
-      throw new UnauthorizedException(
-        "Send the access token in the handshake: io('<hub>/mdt', { auth: { token: '<access token>' } })",
-      );
-    }
-    const { actor, expiresAt } = await this.auth.authenticateToken(token);
+    const { actor, expiresAt } = await authenticateHandshake(this.auth, socket.handshake.auth, MDT_NAMESPACE);
     socket.data = { actor, expiresAt, consultationId: null, role: null, leaveReason: null };
   }
 
@@ -544,11 +533,4 @@ export class MdtGateway
   ): NewMdtEvent<T> {
     return { consultationId, type, actorUserId: actor.userId, actorName: actor.username, clientMsgId: null, payload };
   }
-}
-
-/** socket.io hands `message` and `data` of a middleware error to the client's connect_error. */
-function connectError(err: unknown): Error & { data: { statusCode: number } } {
-  const statusCode = err instanceof HttpException ? err.getStatus() : 500;
-  const message = err instanceof HttpException ? err.message : 'The hub could not admit this socket; try again';
-  return Object.assign(new Error(message), { data: { statusCode } });
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ForbiddenException, HttpException, Logger, type OnModuleDestroy, UnauthorizedException } from '@nestjs/common';
+import { ForbiddenException, HttpException, Logger, type OnModuleDestroy } from '@nestjs/common';
 import {
   type OnGatewayConnection,
   type OnGatewayDisconnect,
@@ -8,7 +8,7 @@ import {
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { AuditTrail } from '@hub/audit';
-import { AuthGuard } from '@hub/auth';
+import { authenticateHandshake, AuthGuard, connectError, whenTokenExpires } from '@hub/auth';
 import { type Centre, RegistryQueries } from '@hub/consortium';
 import { type Actor, hasRole, requestContext } from '@hub/core';
 import { ReadingEventBus } from '../reading-events.js';
@@ -22,9 +22,6 @@ interface EventsSocketData {
   rooms: string[];
   expiresAt: Date;
 }
-
-/** Longest delay a Node timer takes; an access token outliving it is simply re-checked at that point. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * socket.io namespace /events: live reading events for the rooms a user follows. The handshake carries the access token
@@ -68,12 +65,10 @@ export class ReadingEventsGateway
   async handleConnection(socket: EventsSocket): Promise<void> {
     const { userId, rooms, expiresAt } = socket.data;
     await socket.join(rooms);
-    const delay = Math.min(Math.max(expiresAt.getTime() - Date.now(), 0), MAX_TIMER_MS);
-    const timer = setTimeout(() => {
+    const timer = whenTokenExpires(expiresAt, () => {
       socket.emit('session.expired', { message: 'The access token expired: reconnect with a fresh one' });
       socket.disconnect(true);
-    }, delay);
-    timer.unref();
+    });
     this.expiryTimers.set(socket.id, timer);
     socket.emit('ready', { userId, rooms });
   }
@@ -90,13 +85,7 @@ export class ReadingEventsGateway
   }
 
   private async admit(socket: EventsSocket): Promise<void> {
-    const token: unknown = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    if (typeof token !== 'string' || token.length === 0) {
-      throw new UnauthorizedException(
-        "Send the access token in the handshake: io('<hub>/events', { auth: { token: '<access token>' } })",
-      );
-    }
-    const { actor, expiresAt } = await this.auth.authenticateToken(token);
+    const { actor, expiresAt } = await authenticateHandshake(this.auth, socket.handshake.auth, '/events');
     const [centres, privileges] = await Promise.all([this.centresFor(actor), this.registry.privilegesOf(actor.userId)]);
     const rooms = roomsFor(actor, centres, privileges);
     if (rooms.length === 0) {
@@ -125,11 +114,4 @@ export class ReadingEventsGateway
     }
     return [];
   }
-}
-
-/** socket.io hands `message` and `data` of a middleware error to the client's connect_error. */
-function connectError(err: unknown): Error & { data: { statusCode: number } } {
-  const statusCode = err instanceof HttpException ? err.getStatus() : 500;
-  const message = err instanceof HttpException ? err.message : 'The hub could not admit this socket; try again';
-  return Object.assign(new Error(message), { data: { statusCode } });
 }

@@ -1,7 +1,6 @@
-import type { AddressInfo } from 'node:net';
 import { io, type Socket } from 'socket.io-client';
 import type { ReadingServerEvents } from '@hub/reading';
-import type { TestApp } from './test-app.js';
+import { baseUrlOf, type HubTarget } from './test-app.js';
 
 export type EventsSocket = Socket<ReadingServerEvents>;
 
@@ -14,12 +13,12 @@ export interface EventsListener {
   close(): void;
 }
 
-export function eventsUrl(t: TestApp): string {
-  return `http://127.0.0.1:${(t.http.address() as AddressInfo).port}/events`;
+export function eventsUrl(target: HubTarget): string {
+  return `${baseUrlOf(target)}/events`;
 }
 
 /** A socket.io-client on /events with this token, once the hub said `ready`; connect errors reject with their message. */
-export async function listenToEvents(t: TestApp, token: string | undefined): Promise<EventsListener> {
+export async function listenToEvents(t: HubTarget, token: string | undefined): Promise<EventsListener> {
   const socket: EventsSocket = io(eventsUrl(t), {
     auth: token === undefined ? {} : { token },
     transports: ['websocket'],
@@ -69,7 +68,7 @@ export async function listenToEvents(t: TestApp, token: string | undefined): Pro
 
 /** The connect_error a handshake with this token gets (fails the test if the socket is admitted). */
 export async function refusedHandshake(
-  t: TestApp,
+  t: HubTarget,
   token: string | undefined,
 ): Promise<{ message: string; data?: { statusCode?: number } }> {
   try {

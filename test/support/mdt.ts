@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { io, type Socket } from 'socket.io-client';
 import type {
   MdtAck,
@@ -9,7 +8,7 @@ import type {
   MdtServerEvents,
   RtcSignalDelivery,
 } from '@hub/consultation';
-import type { TestApp } from './test-app.js';
+import { baseUrlOf, type HubTarget } from './test-app.js';
 
 export type MdtSocket = Socket<MdtServerEvents, MdtClientEvents>;
 type ConnectError = { message: string; data?: { statusCode?: number } };
@@ -48,12 +47,12 @@ export interface MdtClient {
   close(): void;
 }
 
-export function mdtUrl(t: TestApp): string {
-  return `http://127.0.0.1:${(t.http.address() as AddressInfo).port}/mdt`;
+export function mdtUrl(target: HubTarget): string {
+  return `${baseUrlOf(target)}/mdt`;
 }
 
 /** A socket.io-client on /mdt with this token, once connected; a refused handshake rejects with connect_error's message. */
-export async function connectMdt(t: TestApp, token: string | undefined): Promise<MdtClient> {
+export async function connectMdt(t: HubTarget, token: string | undefined): Promise<MdtClient> {
   const socket: MdtSocket = io(mdtUrl(t), {
     auth: token === undefined ? {} : { token },
     transports: ['websocket'],
@@ -138,7 +137,7 @@ export async function connectMdt(t: TestApp, token: string | undefined): Promise
 }
 
 /** The connect_error a handshake with this token gets (fails the test if the socket is admitted). */
-export async function refusedMdtHandshake(t: TestApp, token: string | undefined): Promise<ConnectError> {
+export async function refusedMdtHandshake(t: HubTarget, token: string | undefined): Promise<ConnectError> {
   try {
     (await connectMdt(t, token)).close();
   } catch (err) {

@@ -1,5 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -59,6 +60,14 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A hub to talk to: one started in this process, or the base URL (http://host:port) of one running elsewhere. */
+export type HubTarget = TestApp | string;
+
+export function baseUrlOf(target: HubTarget): string {
+  if (typeof target === 'string') return target;
+  return `http://127.0.0.1:${(target.http.address() as AddressInfo).port}`;
 }
 
 export async function login(t: TestApp, username: string, password: string): Promise<string> {

@@ -5,9 +5,11 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { HUB_CONFIG, type HubConfig, loadHubConfig } from '@hub/core';
+import { DatabaseRuntime } from '@hub/db';
 import { AppModule } from './app.module.js';
 import { HubExceptionFilter } from './http/exception.filter.js';
 import { requestContextMiddleware } from './http/request-context.middleware.js';
+import { HubIoAdapter } from './realtime/hub-io-adapter.js';
 
 /** Builds the hub exactly as it runs in production; main.ts listens, tests use it as it is. */
 export async function createHubApp(env: NodeJS.ProcessEnv = process.env): Promise<INestApplication> {
@@ -34,6 +36,7 @@ export async function createHubApp(env: NodeJS.ProcessEnv = process.env): Promis
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
   );
   app.useGlobalFilters(new HubExceptionFilter());
+  app.useWebSocketAdapter(new HubIoAdapter(app, config, app.get(DatabaseRuntime).urls.appUrl));
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

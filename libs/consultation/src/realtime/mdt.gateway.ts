@@ -18,7 +18,7 @@ import type { Namespace, Socket } from 'socket.io';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditTrail } from '@hub/audit';
 import { authenticateHandshake, AuthGuard, connectError, whenTokenExpires } from '@hub/auth';
-import { type Actor, requestContext, type RequestContext } from '@hub/core';
+import { type Actor, HUB_CONFIG, type HubConfig, requestContext, type RequestContext } from '@hub/core';
 import { type AppendedEvent, ConsultationEventLog, type NewMdtEvent } from '../consultation-event-log.js';
 import { NOT_YOURS, viewerOf } from '../consultation-access.js';
 import { ConsultationRoomBus } from '../consultation-room-bus.js';
@@ -54,6 +54,7 @@ import {
   MdtRateLimiter,
   rateLimitedMessage,
 } from './mdt-rate-limit.js';
+import { MdtRoomFanout } from './mdt-room-fanout.js';
 import { MdtRoomPresence } from './mdt-room-presence.js';
 import { MdtRoomSerial } from './mdt-room-serial.js';
 import { MdtRoomStates } from './mdt-room-state.js';
@@ -67,8 +68,12 @@ interface MdtSocketData {
   /** Why the socket is going, when the hub closes it (otherwise a disconnect is `disconnected`). */
   leaveReason: MdtLeaveReason | null;
 }
-type MdtNamespace = Namespace<MdtClientEvents, MdtServerEvents, Record<string, never>, MdtSocketData>;
-type MdtSocket = Socket<MdtClientEvents, MdtServerEvents, Record<string, never>, MdtSocketData>;
+/** Between hub replicas (through the socket.io adapter): an event one of them committed to the log. */
+interface MdtReplicaEvents {
+  'mdt.committed': (event: MdtEvent) => void;
+}
+type MdtNamespace = Namespace<MdtClientEvents, MdtServerEvents, MdtReplicaEvents, MdtSocketData>;
+type MdtSocket = Socket<MdtClientEvents, MdtServerEvents, MdtReplicaEvents, MdtSocketData>;
 type AnyAck = MdtJoinAck | MdtAck | MdtRelayAck;
 
 /**
@@ -80,12 +85,15 @@ export const MDT_SOCKET_BUFFER_BYTES = 1_000_000;
 const MIN_SOCKET_BUFFER_BYTES = 2 * MDT_MAX_PAYLOAD_BYTES;
 /** Rows read per query when replaying or catching up the room state (the log pages its reads). */
 const LOG_PAGE = 10_000;
+/** How long an event that overtook an earlier one waits for it before the fan-out reads the log (MdtRoomFanout). */
+const GAP_WAIT_MS = 25;
 
 /** Events whose permission depends on the room (presenter, presence) or on the consultation (signed conclusion). */
 const ROOM_CHECKED: ReadonlySet<MdtClientEventName> = new Set(['view.set', 'presenter.handover', 'conclusion.draft']);
 
 const consultationRoom = (consultationId: string) => `consultation:${consultationId}`;
-const userRoom = (userId: string) => `user:${userId}`;
+/** A user's sockets in one consultation room, on whichever replica: where `rtc.signal` goes. */
+const participantRoom = (consultationId: string, userId: string) => `consultation:${consultationId}:user:${userId}`;
 
 const NOT_JOINED: MdtErrorAck = {
   ok: false,
@@ -139,6 +147,14 @@ export class MdtGateway
   private readonly presenceWork = new MdtRoomSerial();
   private readonly presence = new MdtRoomPresence();
   private readonly states = new MdtRoomStates(LOG_PAGE);
+  private readonly fanout = new MdtRoomFanout({
+    emit: (event) => this.namespace?.local.to(consultationRoom(event.consultationId)).emit('mdt.event', event),
+    readAfter: (id, after) => this.log.since(id, after, LOG_PAGE),
+    gapWaitMs: GAP_WAIT_MS,
+    onError: (err) => this.failed("reading a gap in a room's events from the log", err),
+  });
+  /** Whether other replicas share this namespace through a socket.io adapter (SOCKET_ADAPTER). */
+  private readonly replicated: boolean;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -147,8 +163,10 @@ export class MdtGateway
     private readonly log: ConsultationEventLog,
     private readonly consultations: Consultations,
     private readonly bus: ConsultationRoomBus,
+    @Inject(HUB_CONFIG) config: HubConfig,
     @Optional() @Inject(MDT_RATE_LIMIT) rateLimit?: MdtRateLimit,
   ) {
+    this.replicated = config.SOCKET_ADAPTER !== 'local';
     this.rateLimit = rateLimit ?? MDT_RATE_LIMIT_DEFAULTS;
     new MdtRateLimiter(this.rateLimit); // fails fast on a limit that would refuse everything
   }
@@ -175,14 +193,15 @@ export class MdtGateway
     });
     // Events stored elsewhere (a conclusion drafted over REST) are broadcast like the room's own.
     this.unsubscribe = this.bus.subscribe((event) => this.broadcast(event));
+    // Events committed by other replicas: their rooms' sockets here get them through the same ordered fan-out.
+    if (this.replicated) namespace.on('mdt.committed', (event) => this.committed(event));
   }
 
   handleConnection(socket: MdtSocket): void {
-    const { actor, expiresAt } = socket.data;
+    const { expiresAt } = socket.data;
     this.limiters.set(socket.id, new MdtRateLimiter(this.rateLimit));
     // Listeners first, synchronously: the client may emit as soon as it hears it is connected.
     socket.onAny((event: string, ...args: unknown[]) => this.receive(socket, event, args));
-    void socket.join(userRoom(actor.userId)); // for rtc.signal: a user's sockets, on any replica
     const timer = whenTokenExpires(expiresAt, () => {
       socket.data.leaveReason = 'session_expired';
       socket.emit('session.expired', {
@@ -210,6 +229,7 @@ export class MdtGateway
     this.unsubscribe = null;
     for (const timer of this.expiryTimers.values()) clearTimeout(timer);
     this.expiryTimers.clear();
+    this.fanout.clear();
   }
 
   /** Closes this process's sockets while the database is still there, so their departures are logged. */
@@ -310,18 +330,20 @@ export class MdtGateway
     socket.data.role = role;
     const room = consultationRoom(id);
     try {
-      // In the room before reading the replay: an event appended meanwhile is both replayed and heard live (the
-      // client drops the second copy by seq) rather than neither.
-      await socket.join(room);
-      if (this.presence.enter(id, actor.userId, socket.id)) {
+      const first = this.presence.enter(id, actor.userId, socket.id);
+      this.fanout.enter(id); // with the presence, so a departure meanwhile sees the room occupied
+      if (first) {
         const { event } = await this.presenceWork.run(`${id}:${actor.userId}`, () =>
           this.log.append(this.hubEvent(id, actor, 'presence.joined', { role })),
         );
-        this.states.observe(event);
-        socket.to(room).emit('mdt.event', event); // the joiner gets it in its replay
+        this.broadcast(event); // before the socket is in the room: the joiner gets it in its replay
       }
+      // In the room before reading the replay: an event appended meanwhile is both replayed and heard live (the
+      // client drops the second copy by seq) rather than neither.
+      await socket.join([room, participantRoom(id, actor.userId)]);
       const events = await this.replay(id, lastSeq);
       const state = await this.currentState(id);
+      this.fanout.ready(id, events.at(-1)?.seq ?? Math.min(lastSeq, state.lastSeq));
       return { ok: true, events, role, presenterUserId: state.presenterUserId };
     } catch (err) {
       await this.depart(socket, 'left').catch((e: unknown) => this.failed('undoing a failed join', e));
@@ -357,10 +379,14 @@ export class MdtGateway
     socket.data.consultationId = null;
     socket.data.role = null;
     await socket.leave(consultationRoom(id));
+    await socket.leave(participantRoom(id, actor.userId));
     if (this.presence.exit(id, actor.userId, socket.id)) {
       await this.presenceWork.run(`${id}:${actor.userId}`, () => this.writeDeparture(id, actor, reason));
     }
-    if (!this.presence.occupied(id)) this.states.forget(id);
+    if (!this.presence.occupied(id)) {
+      this.states.forget(id);
+      this.fanout.forget(id);
+    }
   }
 
   private async writeDeparture(id: string, actor: Actor, reason: MdtLeaveReason): Promise<void> {
@@ -482,20 +508,24 @@ export class MdtGateway
       await this.currentState(id),
     );
     if (refusal) return forbidden(refusal);
-    // The named user's sockets that are in this room, on whichever replica (not their sockets in other rooms).
-    const room = consultationRoom(id);
-    const targets = (await this.namespace!.in(userRoom(toUserId)).fetchSockets()).filter((s) => s.rooms.has(room));
-    if (targets.length === 0) return forbidden('That participant is not in the room');
-    for (const target of targets) target.emit('rtc.signal', { fromUserId: actor.userId, kind, payload });
+    // A broadcast through the adapter, not a look-up of the target's sockets: no round trip to every replica, and
+    // no wait for one that just died. Presence (from the log) decided above that they are here.
+    this.namespace!.to(participantRoom(id, toUserId)).emit('rtc.signal', { fromUserId: actor.userId, kind, payload });
     return { ok: true };
   }
 
   // ── The log ───────────────────────────────────────────────────────────────────────────────────────────────────────
 
-  /** Emits a committed event to its room and folds it into the cached state. */
+  /** Sends an event this process committed to its room here and on every other replica. */
   private broadcast(event: MdtEvent): void {
+    this.committed(event);
+    if (this.replicated) this.namespace?.serverSideEmit('mdt.committed', event);
+  }
+
+  /** A committed event, from here or another replica: folded into the cached state, sent to the room's sockets here. */
+  private committed(event: MdtEvent): void {
     this.states.observe(event);
-    this.namespace?.to(consultationRoom(event.consultationId)).emit('mdt.event', event);
+    this.fanout.deliver(event);
   }
 
   /** Every event after `lastSeq`, however many (read a page at a time). */

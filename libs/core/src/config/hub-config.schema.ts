@@ -61,6 +61,10 @@ export const hubConfigSchema = z
       .regex(/^\S+(\s+\S+){4}$/, 'must be a cron expression of five fields, e.g. "* * * * *"')
       .default('* * * * *'),
 
+    // How socket.io servers of several hub replicas reach each other: 'local' (one process, the default) or 'postgres'
+    // (the socket.io PostgreSQL adapter over LISTEN/NOTIFY in the hub's own database: every replica must say so).
+    SOCKET_ADAPTER: z.enum(['local', 'postgres']).default('local'),
+
     // Key for the keyed hash of national identity numbers (patient linking across institutions). Set it in production
     // and never change it: hashes made under another key no longer match. Generated under DATA_DIR when unset.
     PATIENT_ID_HMAC_KEY: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -9,6 +9,7 @@ import { SlaFlags1795345375358 } from './1795345375358-SlaFlags.js';
 import { Recognition1795345695080 } from './1795345695080-Recognition.js';
 import { AuditSeals1795353468145 } from './1795353468145-AuditSeals.js';
 import { Consultations1795354556121 } from './1795354556121-Consultations.js';
+import { SocketIoAttachments1795360000000 } from './1795360000000-SocketIoAttachments.js';
 
 export const migrations = [
   Foundation1795333841708,
@@ -21,4 +22,5 @@ export const migrations = [
   Recognition1795345695080,
   AuditSeals1795353468145,
   Consultations1795354556121,
+  SocketIoAttachments1795360000000,
 ];

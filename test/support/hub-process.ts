@@ -1,0 +1,114 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const REPO = path.resolve(import.meta.dirname, '..', '..');
+const READY_LINE = /Consortium hub listening on /;
+const START_TIMEOUT_MS = 60_000;
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface HubBuild {
+  /** The compiled apps/hub/src/main.js. */
+  entry: string;
+  remove(): Promise<void>;
+}
+
+/**
+ * Compiles the hub as `npm run build` does, into a folder of its own inside the repository (so its imports resolve
+ * from the repository's node_modules) that nothing else writes: a test's build never clobbers a developer's dist/.
+ */
+export async function buildHub(): Promise<HubBuild> {
+  await mkdir(path.join(REPO, '.tmp'), { recursive: true });
+  const outDir = await mkdtemp(path.join(REPO, '.tmp', 'hub-build-'));
+  const node = process.execPath;
+  const opts = { cwd: REPO, maxBuffer: 16 * 1024 * 1024 };
+  await run(node, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', outDir], opts);
+  await run(
+    node,
+    [
+      'node_modules/tsc-alias/dist/bin/index.js',
+      '-p',
+      'tsconfig.build.json',
+      '--outDir',
+      outDir,
+      '--resolve-full-paths',
+    ],
+    opts,
+  );
+  return {
+    entry: path.join(outDir, 'apps', 'hub', 'src', 'main.js'),
+    remove: () => rm(outDir, { recursive: true, force: true }),
+  };
+}
+
+export interface HubProcess {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  /** What the process printed (stdout and stderr), for a failing test's message. */
+  output(): string;
+  /** SIGTERM and wait for the exit (a graceful shutdown). */
+  stop(): Promise<void>;
+  /** SIGKILL and wait for the exit: the replica dies as in a crash. */
+  kill(): Promise<void>;
+}
+
+/**
+ * The compiled hub as its own operating-system process (`node main.js`) on loopback, with exactly this environment
+ * plus PORT and HOST; resolves once it says it is listening.
+ */
+export async function startHubProcess(entry: string, env: Record<string, string>): Promise<HubProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [entry], {
+    cwd: REPO,
+    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`hub did not start in ${START_TIMEOUT_MS} ms:\n${output}`)),
+      START_TIMEOUT_MS,
+    );
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (READY_LINE.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`hub exited with ${code} before listening:\n${output}`));
+    });
+  });
+  const signal = async (sig: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+    await exited;
+  };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    child,
+    output: () => output,
+    stop: () => signal('SIGTERM'),
+    kill: () => signal('SIGKILL'),
+  };
+}

@@ -28,7 +28,7 @@ interface ItemRow {
   updatedAt: Date;
 }
 
-const ITEM_COLUMNS = `code, name_zh AS "nameZh", name_en AS "nameEn", discipline, validity_days AS "validityDays",
+export const ITEM_COLUMNS = `code, name_zh AS "nameZh", name_en AS "nameEn", discipline, validity_days AS "validityDays",
   price_yuan AS "priceYuan", active, updated_at AS "updatedAt"`;
 
 const toView = (r: ItemRow): CatalogueItemView => ({
@@ -36,6 +36,10 @@ const toView = (r: ItemRow): CatalogueItemView => ({
   priceYuan: Number(r.priceYuan),
   updatedAt: r.updatedAt.toISOString(),
 });
+
+/** An item selected with ITEM_COLUMNS and passed through JSON (row_to_json), as the API shows it. */
+export const itemFromJson = (r: Omit<ItemRow, 'updatedAt'> & { updatedAt: string }): CatalogueItemView =>
+  toView({ ...r, updatedAt: new Date(r.updatedAt) });
 
 /** A consortium's catalogue of recognised items and its HR scope; seeded with the defaults on first use. */
 @Injectable()

@@ -1,13 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditTrail } from '@hub/audit';
 import { type Actor, type Discipline, forbidden, notFound } from '@hub/core';
-import { StudyAccessGrants } from '@hub/studies';
-import { RecognitionCatalogue, type CatalogueItemView } from './catalogue.service.js';
+import { type NewStudyAccessGrant, StudyAccessGrants } from '@hub/studies';
+import { type CatalogueItemView, ITEM_COLUMNS, itemFromJson, RecognitionCatalogue } from './catalogue.service.js';
 import { mayLookUpFor, ordersTests } from './domain/recognition-access.js';
-import { judge, lookupSerial, type NotRecognisableReason } from './domain/recognisability.js';
-import { patientFacts } from './patient-facts.js';
+import { hrMark, judge, lookupSerial, type NotRecognisableReason } from './domain/recognisability.js';
+import { PATIENT_INSTITUTION_IDS, type PatientFacts } from './patient-facts.js';
 import { QC_PASSED_WHEN_PERFORMED } from './recognition-sql.js';
 import type { LookupCandidate } from './entities/recognition-lookup.entity.js';
 
@@ -51,6 +52,47 @@ interface ResultRow {
 /** How many prior results one look-up shows at most (newest first): more than a doctor reads before ordering. */
 const MAX_CANDIDATES = 50;
 
+type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+
+interface LookupFacts extends PatientFacts {
+  item: Parameters<typeof itemFromJson>[0] | null;
+  hrScope: string;
+  /** Newest first, at most MAX_CANDIDATES. */
+  results: Json<ResultRow>[];
+  seq: string;
+}
+
+const resultFromJson = (r: Json<ResultRow>): ResultRow => ({
+  ...r,
+  performedAt: new Date(r.performedAt),
+  signedAt: new Date(r.signedAt),
+  withdrawnAt: r.withdrawnAt === null ? null : new Date(r.withdrawnAt),
+});
+
+/**
+ * The patient (consortium, registering institutions), the catalogue item, the consortium's HR scope and the patient's
+ * results of the item performed by institutions of the consortium (one from an institution that has left it is not
+ * offered), each with whether its performer had passed QC on the day (China time); and the look-up's serial number.
+ * No row: no such patient. $1 patient, $2 item code.
+ */
+const LOOKUP_FACTS = `
+  SELECT p.consortium_id AS "consortiumId", ${PATIENT_INSTITUTION_IDS} AS "institutionIds",
+         (SELECT row_to_json(it) FROM (SELECT ${ITEM_COLUMNS} FROM recognition_items
+                                        WHERE consortium_id = p.consortium_id AND code = $2) it) AS item,
+         (SELECT hr_scope FROM recognition_settings WHERE consortium_id = p.consortium_id) AS "hrScope",
+         (SELECT coalesce(json_agg(x ORDER BY x."performedAt" DESC, x.id), '[]'::json) FROM (
+            SELECT r.id, r.study_id AS "studyId", r.discipline, i.id AS "institutionId", i.name AS "institutionName",
+                   r.performed_at AS "performedAt", r.signed_at AS "signedAt", r.withdrawn_at AS "withdrawnAt",
+                   s.study_instance_uid AS "studyInstanceUid", ${QC_PASSED_WHEN_PERFORMED} AS "qcPassed"
+              FROM recognisable_results r
+              JOIN institutions i ON i.id = r.performing_institution_id AND i.consortium_id = p.consortium_id
+              JOIN studies s ON s.id = r.study_id
+             WHERE r.patient_id = p.id AND r.item_code = $2 AND r.consortium_id = p.consortium_id
+             ORDER BY r.performed_at DESC, r.id
+             LIMIT ${MAX_CANDIDATES}) x) AS results,
+         nextval('recognition_lookup_serial_seq')::text AS seq
+    FROM patients p WHERE p.id = $1`;
+
 /**
  * 互认 look-ups: before ordering a repeat test, a doctor asks which of the patient's results of that item, from any
  * member of the consortium, may be used instead. Every look-up gets a serial number and is kept with what it showed.
@@ -64,6 +106,11 @@ export class RecognitionLookups {
     private readonly audit: AuditTrail,
   ) {}
 
+  /**
+   * Two round trips when nothing is shared: one statement reads the patient, the item, the HR scope and the results
+   * (and draws the serial number); one writes the look-up with its audit event. Grants for what the doctor may open
+   * go in a third, with the look-up in one transaction.
+   */
   async lookUp(actor: Actor, patientId: string, itemCode: string): Promise<RecognitionLookupView> {
     if (!ordersTests(actor)) {
       await this.denied(patientId);
@@ -73,29 +120,49 @@ export class RecognitionLookups {
     }
     // Only a patient of the caller's own consortium may be looked up, so its catalogue is the one to have ready.
     if (actor.consortiumId) await this.catalogue.ensureSeeded(actor.consortiumId);
-    const outcome = await this.dataSource.transaction(async (m) => {
-      const patient = await patientFacts(m, patientId);
-      if (!patient || !mayLookUpFor(actor, patient)) return 'denied' as const;
-      const item = await this.catalogue.item(patient.consortiumId, itemCode, m);
-      const { hrMark } = await this.catalogue.settingsOf(patient.consortiumId, m);
-      const now = new Date();
-      const candidates = (await this.results(m, patientId, patient.consortiumId, itemCode)).map((r) =>
-        this.candidate(r, item, hrMark, now),
-      );
-      const [{ seq }]: { seq: string }[] = await m.query("SELECT nextval('recognition_lookup_serial_seq') AS seq");
-      const serial = lookupSerial(now, Number(seq));
-      const kept: LookupCandidate[] = candidates.map((c) => ({
-        resultId: c.resultId,
-        recognisable: c.hr !== null,
-        reason: c.reason ?? null,
+    const [facts] = await this.dataSource.query<LookupFacts[]>(LOOKUP_FACTS, [patientId, itemCode]);
+    if (!facts || !mayLookUpFor(actor, facts)) {
+      await this.denied(patientId);
+      throw notFound('Patient', `${patientId} (at your institution)`);
+    }
+    if (!facts.item) throw notFound('Recognition catalogue item', `${itemCode} (see GET /api/recognition/items)`);
+    const item = itemFromJson(facts.item);
+    const hrMarkOf = hrMark(facts.hrScope);
+    const now = new Date();
+    const candidates = facts.results.map((r) => this.candidate(resultFromJson(r), item, hrMarkOf, now));
+    const serial = lookupSerial(now, Number(facts.seq));
+    const lookupId = randomUUID();
+    const kept: LookupCandidate[] = candidates.map((c) => ({
+      resultId: c.resultId,
+      recognisable: c.hr !== null,
+      reason: c.reason ?? null,
+    }));
+    const recognisable = candidates.filter((c) => c.hr !== null);
+    // The doctor may open what they may recognise (images, tracing, values) while it stays recognisable.
+    const grants: NewStudyAccessGrant[] = recognisable
+      .filter((c) => c.performingInstitution.id !== actor.institutionId)
+      .map((c) => ({
+        studyId: c.studyId,
+        grantee: { type: 'institution', id: actor.institutionId! },
+        source: { type: 'recognition_lookup', id: lookupId },
+        expiresAt: new Date(c.validUntil!),
       }));
-      const [{ id: lookupId }]: { id: string }[] = await m.query(
-        `INSERT INTO recognition_lookups (serial, consortium_id, patient_id, item_code, institution_id, user_id,
+    const write = (m: EntityManager) =>
+      this.audit.recordPerRow(
+        m,
+        {
+          action: 'recognition.lookup',
+          objectType: 'recognition_lookup',
+          details: { itemCode, candidates: candidates.length, recognisable: recognisable.length },
+        },
+        { objectId: 'serial', patientId: 'patientId' },
+        `INSERT INTO recognition_lookups (id, serial, consortium_id, patient_id, item_code, institution_id, user_id,
                                           candidates, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING serial, patient_id AS "patientId"`,
         [
+          lookupId,
           serial,
-          patient.consortiumId,
+          facts.consortiumId,
           patientId,
           itemCode,
           actor.institutionId,
@@ -104,41 +171,20 @@ export class RecognitionLookups {
           now,
         ],
       );
-      // The doctor may open what they may recognise (images, tracing, values) while it stays recognisable.
-      for (const c of candidates) {
-        if (c.hr === null || c.performingInstitution.id === actor.institutionId) continue;
-        await this.grants.grant(m, {
-          studyId: c.studyId,
-          grantee: { type: 'institution', id: actor.institutionId! },
-          source: { type: 'recognition_lookup', id: lookupId },
-          expiresAt: new Date(c.validUntil!),
-        });
-      }
-      const recognisable = candidates.filter((c) => c.hr !== null);
-      await this.audit.record(
-        {
-          action: 'recognition.lookup',
-          objectType: 'recognition_lookup',
-          objectId: serial,
-          patientId,
-          details: { itemCode, candidates: candidates.length, recognisable: recognisable.length },
-        },
-        m,
-      );
-      return {
-        lookupSerial: serial,
-        patientId,
-        item,
-        at: now.toISOString(),
-        recognisable,
-        notRecognisable: candidates.filter((c) => c.hr === null),
-      };
-    });
-    if (outcome === 'denied') {
-      await this.denied(patientId);
-      throw notFound('Patient', `${patientId} (at your institution)`);
-    }
-    return outcome;
+    if (grants.length === 0) await write(this.dataSource.manager);
+    else
+      await this.dataSource.transaction(async (m) => {
+        await write(m);
+        await this.grants.grantAll(m, grants);
+      });
+    return {
+      lookupSerial: serial,
+      patientId,
+      item,
+      at: now.toISOString(),
+      recognisable,
+      notRecognisable: candidates.filter((c) => c.hr === null),
+    };
   }
 
   private candidate(r: ResultRow, item: CatalogueItemView, hrMark: string, now: Date): RecognitionCandidate {
@@ -163,26 +209,6 @@ export class RecognitionLookups {
         dicomweb: r.studyInstanceUid ? `/dicomweb/studies/${r.studyInstanceUid}` : null,
       },
     };
-  }
-
-  /**
-   * The patient's results of the item performed by institutions of the consortium (a result from an institution
-   * that has left it is not offered), with whether the performer had passed QC on the day (China time).
-   */
-  private results(m: EntityManager, patientId: string, consortiumId: string, itemCode: string): Promise<ResultRow[]> {
-    return m.query(
-      `SELECT r.id, r.study_id AS "studyId", r.discipline, i.id AS "institutionId", i.name AS "institutionName",
-              r.performed_at AS "performedAt", r.signed_at AS "signedAt", r.withdrawn_at AS "withdrawnAt",
-              s.study_instance_uid AS "studyInstanceUid",
-              ${QC_PASSED_WHEN_PERFORMED} AS "qcPassed"
-         FROM recognisable_results r
-         JOIN institutions i ON i.id = r.performing_institution_id AND i.consortium_id = $2
-         JOIN studies s ON s.id = r.study_id
-        WHERE r.patient_id = $1 AND r.item_code = $3 AND r.consortium_id = $2
-        ORDER BY r.performed_at DESC, r.id
-        LIMIT ${MAX_CANDIDATES}`,
-      [patientId, consortiumId, itemCode],
-    );
   }
 
   private denied(patientId: string): Promise<void> {

@@ -35,39 +35,38 @@ export class StudyAccessGrants {
 
   /** Grants access; a no-op when the same grantee already holds an active grant for the same source. */
   async grant(m: EntityManager, input: NewStudyAccessGrant): Promise<void> {
-    const [study]: { patient_id: string }[] = await m.query('SELECT patient_id FROM studies WHERE id = $1', [
-      input.studyId,
-    ]);
+    const [study]: unknown[] = await m.query('SELECT 1 FROM studies WHERE id = $1', [input.studyId]);
     if (!study) throw notFound('Study', input.studyId);
-    const inserted: { id: string }[] = await m.query(
-      `INSERT INTO study_access_grants (study_id, grantee_type, grantee_id, source_type, source_id, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (study_id, grantee_type, grantee_id, source_type, source_id) WHERE revoked_at IS NULL DO NOTHING
-       RETURNING id`,
-      [
-        input.studyId,
-        input.grantee.type,
-        input.grantee.id,
-        input.source.type,
-        input.source.id,
-        input.expiresAt ?? null,
-      ],
-    );
-    if (inserted.length === 0) return;
-    await this.audit.record(
-      {
-        action: 'study.access.grant',
-        objectType: 'study',
-        objectId: input.studyId,
-        patientId: study.patient_id,
-        details: {
-          grantId: inserted[0]!.id,
-          grantee: { ...input.grantee },
-          source: { ...input.source },
-          expiresAt: input.expiresAt?.toISOString() ?? null,
-        },
-      },
+    await this.grantAll(m, [input]);
+  }
+
+  /**
+   * Several grants in one statement, each new one audited in the same statement (a grant already held is skipped, as
+   * in `grant`); studies are the caller's to have checked (a missing one is skipped too).
+   */
+  async grantAll(m: EntityManager, inputs: readonly NewStudyAccessGrant[]): Promise<void> {
+    if (inputs.length === 0) return;
+    await this.audit.recordPerRow(
       m,
+      { action: 'study.access.grant', objectType: 'study' },
+      { objectId: 'studyId', patientId: 'patientId', details: ['grantId', 'grantee', 'source', 'expiresAt'] },
+      `INSERT INTO study_access_grants (study_id, grantee_type, grantee_id, source_type, source_id, expires_at)
+       SELECT g.* FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::uuid[], $6::timestamptz[])
+                       AS g(study_id, grantee_type, grantee_id, source_type, source_id, expires_at)
+        WHERE EXISTS (SELECT 1 FROM studies s WHERE s.id = g.study_id)
+       ON CONFLICT (study_id, grantee_type, grantee_id, source_type, source_id) WHERE revoked_at IS NULL DO NOTHING
+       RETURNING id AS "grantId", study_id AS "studyId",
+                 (SELECT s.patient_id FROM studies s WHERE s.id = study_access_grants.study_id) AS "patientId",
+                 jsonb_build_object('type', grantee_type, 'id', grantee_id) AS grantee,
+                 jsonb_build_object('type', source_type, 'id', source_id) AS source, expires_at AS "expiresAt"`,
+      [
+        inputs.map((g) => g.studyId),
+        inputs.map((g) => g.grantee.type),
+        inputs.map((g) => g.grantee.id),
+        inputs.map((g) => g.source.type),
+        inputs.map((g) => g.source.id),
+        inputs.map((g) => g.expiresAt ?? null),
+      ],
     );
   }
 

@@ -5,6 +5,7 @@
 import type { BenchResult } from './bench-result.js';
 import { describeMachine } from './machine.js';
 import { runIngestBench } from './ingest.bench.js';
+import { runMdtBench } from './mdt.bench.js';
 import { runPathologyUploadBench } from './pathology-upload.bench.js';
 import { runQueueBench } from './queue.bench.js';
 import { runRecognitionBench } from './recognition.bench.js';
@@ -16,6 +17,7 @@ const benches: Record<string, () => Promise<BenchResult[]>> = {
   pathology: runPathologyUploadBench,
   queue: runQueueBench,
   recognition: runRecognitionBench,
+  mdt: runMdtBench,
 };
 
 async function main(): Promise<void> {

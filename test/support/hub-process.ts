@@ -1,11 +1,17 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const REPO = path.resolve(import.meta.dirname, '..', '..');
+/** The repository: the nearest folder up with a package.json (this file also runs compiled, from dist-bench/). */
+const REPO = (() => {
+  let dir = import.meta.dirname;
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+})();
 const READY_LINE = /Consortium hub listening on /;
 const START_TIMEOUT_MS = 60_000;
 

@@ -59,7 +59,9 @@ export class ConsultationEventLog {
     m?: EntityManager,
   ): Promise<AppendedEvent | null> {
     const manager = m ?? this.dataSource.manager;
-    if (input.clientMsgId !== null) {
+    // Outside a transaction a retried message is caught by the unique index below (one round trip for the usual case,
+    // a new message); inside one, a failed statement would abort the caller's transaction, so look first.
+    if (input.clientMsgId !== null && m) {
       const earlier = await this.byClientMsgId(manager, input);
       if (earlier) return { event: earlier, duplicate: true };
     }
@@ -86,7 +88,7 @@ export class ConsultationEventLog {
       );
       return event ? { event, duplicate: false } : null;
     } catch (err) {
-      // Two sends of one message raced past the check above; the first one's write stands.
+      // A retry of a message already written (or two sends of one message racing): the first one's write stands.
       const earlier = isUniqueViolation(err) && !m ? await this.byClientMsgId(manager, input) : null;
       if (earlier) return { event: earlier, duplicate: true };
       throw err;

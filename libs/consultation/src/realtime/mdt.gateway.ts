@@ -111,13 +111,12 @@ const forbidden = (error: string): MdtErrorAck => ({ ok: false, code: 'forbidden
  *   for a room that is not scheduled or live. At token expiry the hub sends `session.expired` and closes the socket.
  * - Persisted client events are numbered in PostgreSQL (ConsultationEventLog) and broadcast as `mdt.event` only after
  *   the append has resolved (committed); a retried clientMsgId acks the first seq and is not broadcast again.
- * - Ordering: each event is emitted to the room as soon as its own append resolves, so two events appended at the
- *   same moment by different senders (or replicas) may arrive in either order. Clients apply events by `seq` (the
- *   per-consultation number, from 1 without gaps): hold an event until the ones before it have arrived, drop one at
- *   or below the last applied seq (a join's replay and the live stream overlap on purpose), and when a gap does not
- *   fill, or after any reconnect, re-join with `lastSeq` = the last applied seq: the ack carries exactly what was
- *   missed. A socket's own events are handled one at a time in the order sent, so one sender's events never overtake
- *   each other.
+ * - Ordering: every committed event, written here or by another replica (published to the others with
+ *   `serverSideEmit` when SOCKET_ADAPTER shares the namespace), goes through MdtRoomFanout, which sends each room's
+ *   events to this process's sockets strictly in `seq` order (the per-consultation number, from 1 without gaps). A
+ *   join's replay and the live stream overlap on purpose, so clients still drop an event at or below the last applied
+ *   seq, and after any reconnect re-join with `lastSeq` = the last applied seq: the ack carries exactly what was
+ *   missed. A socket's own events are handled one at a time in the order sent.
  * - Presence: `presence.joined` when a user's first socket on this hub process enters the room, `presence.left` when
  *   the last one leaves or disconnects (see MdtRoomPresence for what that means with several replicas); a presenter
  *   who leaves hands the view to nobody (`presenter.changed { toUserId: null }`), after which the chair hands it on.

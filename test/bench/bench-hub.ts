@@ -6,14 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHubApp } from '../../apps/hub/src/create-hub-app.js';
 import { seedDemo } from '../../apps/hub/src/demo/demo-seed.js';
+import { freePort } from '../support/global-setup.js';
 
-export const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+export { freePort };
 
 export interface BenchHub {
   base: string;

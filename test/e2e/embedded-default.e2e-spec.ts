@@ -1,19 +1,11 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import request from 'supertest';
 import { createHubApp } from '../../apps/hub/src/create-hub-app.js';
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+import { freePort } from '../support/global-setup.js';
 
 /** What `npm start` does on a fresh machine: no DATABASE_URL, no S3, no admin password configured. */
 describe('embedded default: PostgreSQL and objects under DATA_DIR', () => {

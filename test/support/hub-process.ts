@@ -1,9 +1,9 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './global-setup.js';
 
 const run = promisify(execFile);
 /** The repository: the nearest folder up with a package.json (this file also runs compiled, from dist-bench/). */
@@ -14,17 +14,6 @@ const REPO = (() => {
 })();
 const READY_LINE = /Consortium hub listening on /;
 const START_TIMEOUT_MS = 60_000;
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface HubBuild {
   /** The compiled apps/hub/src/main.js. */

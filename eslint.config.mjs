@@ -18,6 +18,7 @@ const allowedLibImports = {
   reading: ['core', 'db', 'storage', 'audit', 'auth', 'consortium', 'patients', 'studies'],
   recognition: ['core', 'db', 'audit', 'auth', 'consortium', 'patients', 'studies', 'reading'],
   consultation: ['core', 'db', 'audit', 'auth', 'consortium', 'patients', 'studies', 'reading'],
+  dimse: ['core', 'db', 'audit', 'auth', 'consortium', 'studies', 'reading'],
 };
 const allLibs = Object.keys(allowedLibImports);
 

@@ -34,6 +34,7 @@ describe('embedded default: PostgreSQL and objects under DATA_DIR', () => {
     const env = {
       DATA_DIR: dataDir,
       EMBEDDED_PG_PORT: String(await freePort()),
+      DICOM_PORT: '0',
       LOG_LEVEL: 'silent',
       PASSWORD_HASH_MEMORY_KIB: '4096',
     };

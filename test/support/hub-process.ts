@@ -70,7 +70,7 @@ export async function startHubProcess(entry: string, env: Record<string, string>
   const port = await freePort();
   const child = spawn(process.execPath, [entry], {
     cwd: REPO,
-    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { PATH: process.env.PATH ?? '', DICOM_ENABLED: 'false', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

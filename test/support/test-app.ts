@@ -42,6 +42,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     PASSWORD_HASH_MEMORY_KIB: '4096',
     // A test runs the SLA sweep itself when it needs one: a background sweep each minute would race with its steps.
     JOBS_ENABLED: 'false',
+    // The DICOM port is opened only by the tests of the gateway (on a free port: DICOM_PORT 0).
+    DICOM_ENABLED: 'false',
     ...env,
   });
   await app.listen(0, '127.0.0.1');

@@ -5,6 +5,7 @@ import { AuthModule } from '@hub/auth';
 import { ConsortiumModule } from '@hub/consortium';
 import { HUB_CONFIG, HubConfigModule, type HubConfig } from '@hub/core';
 import { DbModule } from '@hub/db';
+import { DimseModule } from '@hub/dimse';
 import { PatientsModule } from '@hub/patients';
 import { ReadingModule } from '@hub/reading';
 import { RecognitionModule } from '@hub/recognition';
@@ -34,6 +35,7 @@ export class AppModule {
         ReadingModule,
         RecognitionModule,
         ConsultationModule,
+        DimseModule,
         HealthModule,
       ],
     };

@@ -13,6 +13,7 @@ import {
   ConsultationMaterialEntity,
   ConsultationParticipantEntity,
 } from '@hub/consultation';
+import { DicomModalityEntity } from '@hub/dimse';
 import { PatientEntity, PatientIdentifierEntity } from '@hub/patients';
 import {
   ReadingRequestEntity,
@@ -76,4 +77,5 @@ export const allEntities = [
   ConsultationParticipantEntity,
   ConsultationMaterialEntity,
   ConsultationEventEntity,
+  DicomModalityEntity,
 ];

@@ -10,3 +10,4 @@ export * from './reading.module.js';
 export * from './realtime/reading-socket-events.js';
 export * from './signed-report-hooks.js';
 export * from './jobs/index.js';
+export { ReadingRequests, type NewReadingRequest } from './reading-requests.service.js';

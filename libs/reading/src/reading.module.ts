@@ -54,6 +54,6 @@ import { TasksController } from './tasks.controller.js';
     SignedReportHooks,
     ReportMarks,
   ],
-  exports: [ReadingEventBus, ReadingQueries, SignedReportHooks, ReportMarks],
+  exports: [ReadingEventBus, ReadingQueries, ReadingRequests, SignedReportHooks, ReportMarks],
 })
 export class ReadingModule {}

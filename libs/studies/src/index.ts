@@ -13,3 +13,4 @@ export * from './studies.module.js';
 export * from './ingest/orphan-object-sweeper.js';
 export * from './uploads/study-record.js';
 export * from './uploads/study-record.repository.js';
+export * from './dicomweb/dicom-study-search.js';

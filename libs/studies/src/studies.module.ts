@@ -7,6 +7,7 @@ import { StudyScopes } from './access/study-scopes.service.js';
 import { QidoController } from './dicomweb/qido.controller.js';
 import { StowController } from './dicomweb/stow.controller.js';
 import { StowService } from './dicomweb/stow.service.js';
+import { DicomStudySearch } from './dicomweb/dicom-study-search.js';
 import { StudyReadRepository } from './dicomweb/study-read.repository.js';
 import { WadoController } from './dicomweb/wado.controller.js';
 import { InstanceEntity } from './entities/instance.entity.js';
@@ -41,6 +42,7 @@ import { StudyUploadService } from './uploads/study-upload.service.js';
   ],
   controllers: [StowController, QidoController, WadoController, StudiesController, ResumableUploadController],
   providers: [
+    DicomStudySearch,
     InstanceIndexRepository,
     InstanceIngestService,
     ObjectReferences,
@@ -55,6 +57,7 @@ import { StudyUploadService } from './uploads/study-upload.service.js';
     StudyUploadService,
   ],
   exports: [
+    DicomStudySearch,
     InstanceIngestService,
     OrphanObjectSweeper,
     StudyAccessGrants,

@@ -34,6 +34,17 @@ export const hubConfigSchema = z
     STOW_MAX_REQUEST_BYTES: positiveInt(8 * 1024 ** 3),
     STOW_MAX_INSTANCE_BYTES: positiveInt(4 * 1024 ** 3),
 
+    // The DICOM network gateway (DIMSE C-ECHO, C-STORE, C-FIND) for modalities that cannot speak DICOMweb. DICOM_HOST
+    // unset: the HOST setting; DICOM_PORT 0: any free port (tests).
+    DICOM_ENABLED: bool.default(true),
+    DICOM_PORT: z.coerce.number().int().min(0).max(65535).default(11112),
+    DICOM_HOST: z.string().min(1).optional(),
+    DICOM_AE_TITLE: z
+      .string()
+      .regex(/^(?! *$)[\x20-\x5B\x5D-\x7E]{1,16}$/, 'must be 1–16 printable characters without a backslash')
+      .default('HUB'),
+    DICOM_MAX_ASSOCIATIONS: positiveInt(32),
+
     // The object clean-up job: how often it runs (0: never) and how old an unreferenced object must be to go.
     ORPHAN_SWEEP_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
     ORPHAN_GRACE_MINUTES: z.coerce.number().int().min(0).default(60),

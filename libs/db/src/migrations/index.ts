@@ -10,6 +10,7 @@ import { Recognition1795345695080 } from './1795345695080-Recognition.js';
 import { AuditSeals1795353468145 } from './1795353468145-AuditSeals.js';
 import { Consultations1795354556121 } from './1795354556121-Consultations.js';
 import { SocketIoAttachments1795360000000 } from './1795360000000-SocketIoAttachments.js';
+import { DicomModalities1795361968745 } from './1795361968745-DicomModalities.js';
 
 export const migrations = [
   Foundation1795333841708,
@@ -23,4 +24,5 @@ export const migrations = [
   AuditSeals1795353468145,
   Consultations1795354556121,
   SocketIoAttachments1795360000000,
+  DicomModalities1795361968745,
 ];

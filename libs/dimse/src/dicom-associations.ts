@@ -73,24 +73,24 @@ export class DicomAssociations implements ScpServices {
     );
   }
 
+  /** Auto-requests first, then the association's audit event: once that is written, everything it caused is done. */
   private async wrapUp(session: AssociationSession, summary: AssociationSummary): Promise<void> {
-    if (summary.stored + summary.failed > 0) {
-      await this.inContext(session, () =>
-        this.audit.record({
-          action: 'dicom.store',
-          objectType: 'dicom_association',
-          objectId: session.id,
-          outcome: summary.stored === 0 ? 'failed' : 'success',
-          details: {
-            aeTitle: session.modality.aeTitle,
-            stored: summary.stored,
-            failed: summary.failed,
-            studies: [...summary.studiesWithNewInstances].slice(0, 100),
-          },
-        }),
-      );
-    }
     await this.autoRequests.forStudies(session, summary.studiesWithNewInstances);
+    if (summary.stored + summary.failed === 0) return;
+    await this.inContext(session, () =>
+      this.audit.record({
+        action: 'dicom.store',
+        objectType: 'dicom_association',
+        objectId: session.id,
+        outcome: summary.stored === 0 ? 'failed' : 'success',
+        details: {
+          aeTitle: session.modality.aeTitle,
+          stored: summary.stored,
+          failed: summary.failed,
+          studies: [...summary.studiesWithNewInstances].slice(0, 100),
+        },
+      }),
+    );
   }
 
   private async decide(request: AssociationRequest): Promise<Admission> {

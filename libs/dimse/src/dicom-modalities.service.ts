@@ -14,7 +14,7 @@ import {
   notFound,
   type Priority,
 } from '@hub/core';
-import { isUniqueViolation } from '@hub/db';
+import { isUniqueViolation, returningRows } from '@hub/db';
 import type { CallingModality, ModalityView, NewModality } from './modality.types.js';
 
 const COLUMNS = `m.id, m.institution_id AS "institutionId", m.ae_title AS "aeTitle", m.addresses, m.description,
@@ -181,7 +181,8 @@ export class DicomModalities {
 
   private async updateAutoRequest(actor: Actor, id: string, priority: Priority | null, referral: boolean) {
     return this.dataSource.transaction(async (m) => {
-      const [row]: Row[] = await m.query(
+      const [row] = await returningRows<Row>(
+        m,
         `UPDATE dicom_modalities AS m SET auto_request_priority = $2, auto_request_referral = $3,
             auto_request_user_id = CASE WHEN $2::text IS NULL THEN NULL ELSE $4::uuid END,
             auto_request_set_at = CASE WHEN $2::text IS NULL THEN NULL ELSE now() END

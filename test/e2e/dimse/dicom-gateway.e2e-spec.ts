@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -250,5 +252,109 @@ describe('DICOM gateway (DIMSE) with DCMTK as the modality', () => {
       expect(await find('DR02', ['PatientID=OTHER-CLINIC-1', 'StudyInstanceUID'])).toHaveLength(1);
       expect(await find('CT01', ['PatientID=OTHER-CLINIC-1', 'StudyInstanceUID'])).toHaveLength(0);
     });
+  });
+  describe('auto-request and audit', () => {
+    /** Resolves once the association that sent this study has been wrapped up (its audit event is the last step). */
+    async function associationDone(studyUid: string): Promise<Record<string, unknown>> {
+      for (let i = 0; i < 100; i++) {
+        const [event] = await t.sql(
+          `SELECT actor_user_id AS "actorUserId", actor_username AS "actorUsername",
+                  actor_institution_id AS "actorInstitutionId", source_ip AS "sourceIp", details
+             FROM audit_events WHERE action = 'dicom.store' AND details->'studies' ? $1`,
+          [studyUid],
+        );
+        if (event) return event;
+        await sleep(50);
+      }
+      throw new Error(`no dicom.store audit event for study ${studyUid}`);
+    }
+
+    const requestsFor = (studyUid: string) =>
+      t.sql(
+        `SELECT r.priority, r.referral, r.requested_by_user_id AS "requestedBy"
+           FROM reading_requests r JOIN studies s ON s.id = r.study_id WHERE s.study_instance_uid = $1`,
+        [studyUid],
+      );
+
+    it('makes a reading request for each arriving study, in the name of the clinic user who turned it on', async () => {
+      const [ct01] = (
+        await request(t.http).get('/api/modalities').auth(tenant.tokens.clinic_doctor, { type: 'bearer' })
+      ).body as { id: string; aeTitle: string }[];
+      expect(ct01!.aeTitle).toBe('CT01');
+      const set = await request(t.http)
+        .put(`/api/modalities/${ct01!.id}/auto-request`)
+        .auth(tenant.tokens.clinic_doctor, { type: 'bearer' })
+        .send({ priority: 'urgent', referral: true });
+      expect(set.status).toBe(200);
+      expect(set.body.autoRequest).toMatchObject({
+        priority: 'urgent',
+        referral: true,
+        requestedByUserId: tenant.userIds.clinic_doctor,
+      });
+
+      const { dir, studyUid } = await craftedStudy(2, 'AUTO-1');
+      expect((await storeFolder('CT01', dir)).code).toBe(0);
+      const event = await associationDone(studyUid);
+      expect(await requestsFor(studyUid)).toEqual([
+        { priority: 'urgent', referral: true, requestedBy: tenant.userIds.clinic_doctor },
+      ]);
+      // The same study again: nothing new arrived, so no second request.
+      expect((await storeFolder('CT01', dir)).code).toBe(0);
+      await sleep(300);
+      expect(await requestsFor(studyUid)).toHaveLength(1);
+      // Who sent it, as the audit trail tells: the modality for its clinic, from its address.
+      const ct01Row = (await t.sql("SELECT id FROM dicom_modalities WHERE ae_title = 'CT01'"))[0]!;
+      expect(event).toMatchObject({
+        actorUserId: ct01Row.id,
+        actorUsername: 'dicom:CT01',
+        actorInstitutionId: tenant.clinicIds[0],
+        details: { aeTitle: 'CT01', stored: 2, failed: 0 },
+      });
+      expect(String(event.sourceIp)).toContain('127.0.0.1');
+
+      const cleared = await request(t.http)
+        .delete(`/api/modalities/${ct01!.id}/auto-request`)
+        .auth(tenant.tokens.clinic_technician, { type: 'bearer' });
+      expect(cleared.status).toBe(200);
+      expect(cleared.body.autoRequest).toBeNull();
+      const later = await craftedStudy(1, 'AUTO-2');
+      expect((await storeFolder('CT01', later.dir)).code).toBe(0);
+      await associationDone(later.studyUid);
+      expect(await requestsFor(later.studyUid)).toEqual([]);
+    });
+  });
+
+  describe('a modality that dies mid-instance', () => {
+    it('leaves no instance and no object behind, and the next association works', async () => {
+      const before = await storedCounts(t);
+      const dir = await mkdtemp(path.join(work, 'big-'));
+      const sopUid = uid();
+      // 256 MiB of pixel data: long enough on loopback to be cut off while it is being received.
+      const pixels = Buffer.alloc(256 * 1024 * 1024, 7);
+      const file = writePart10(
+        minimalDataset({
+          override: { 0x00080018: sopUid, 0x0020000d: uid(), 0x0020000e: uid() },
+          extra: [
+            { tag: 0x00100020, vr: 'LO', value: 'BIG-1' },
+            { tag: 0x7fe00010, vr: 'OB', value: pixels },
+          ],
+        }),
+      );
+      const bigFile = path.join(dir, 'big.dcm');
+      await writeFile(bigFile, file);
+      const child = spawn('storescu', ['-aet', 'CT01', '-aec', 'HUB', '127.0.0.1', port, bigFile], { stdio: 'ignore' });
+      // Kill it as soon as the hub has begun to write the instance to the store.
+      let receiving = false;
+      for (let i = 0; i < 1000 && !receiving; i++) {
+        receiving = (await storedCounts(t)).tempFiles > 0;
+        if (!receiving) await sleep(5);
+      }
+      expect({ receiving, exited: child.exitCode }).toEqual({ receiving: true, exited: null });
+      child.kill('SIGKILL');
+      for (let i = 0; i < 100 && (await storedCounts(t)).tempFiles > 0; i++) await sleep(50);
+      expect(await storedCounts(t)).toEqual(before);
+      expect(await t.sql('SELECT 1 FROM instances WHERE sop_instance_uid = $1', [sopUid])).toEqual([]);
+      expect((await echo('CT01')).code).toBe(0);
+    }, 60_000);
   });
 });

@@ -93,6 +93,8 @@ export class HubScp extends Scp {
   /** The data set of a C-STORE, as it arrives: into ingest behind the Part 10 header it lacks. */
   override createStoreWritableStream(context: association.PresentationContext, request: requests.CStoreRequest) {
     const body = new PassThrough({ highWaterMark: 1024 * 1024 });
+    // A broken association reaches ingest through the stream and comes back as its rejection, handled below.
+    body.on('error', () => undefined);
     body.write(
       part10Header({
         sopClassUid: request.getAffectedSopClassUid(),
@@ -101,7 +103,10 @@ export class HubScp extends Scp {
         sourceAeTitle: this.session!.modality.aeTitle,
       }),
     );
-    this.receiving.set(request, { body, result: this.services.store(this.session!, body) });
+    const result = this.services.store(this.session!, body);
+    // Awaited by the C-STORE answer, which never comes if the association dies first.
+    result.catch(() => undefined);
+    this.receiving.set(request, { body, result });
     return body;
   }
 

@@ -166,7 +166,9 @@ describe('DICOM gateway (DIMSE) with DCMTK as the modality', () => {
       const body = res.body as Buffer;
       // The one part of the multipart answer: from the preamble before "DICM" to the closing boundary.
       const part = body.subarray(body.indexOf('DICM') - 128, body.lastIndexOf('\r\n--'));
-      const datasetOf = (file: Buffer) => file.subarray(dicomParser.readPart10Header(new Uint8Array(file)).position!);
+      // Preamble and DICM (132 bytes), the group length element (12), then the rest of the file meta group.
+      const datasetOf = (file: Buffer) =>
+        file.subarray(132 + 12 + dicomParser.readPart10Header(new Uint8Array(file)).uint32('x00020000')!);
       expect(datasetOf(part).equals(datasetOf(await readFile(CR.path)))).toBe(true);
       const sent = dicomParser.parseDicom(new Uint8Array(part));
       expect(sent.string('x00020016')).toBe('CT01');

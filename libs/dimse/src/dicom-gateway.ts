@@ -9,9 +9,11 @@ import { HubScp } from './scp/hub-scp.js';
 dimse.log.setLevel('silent');
 
 const SCP_OPTIONS = {
-  // Seconds: a modality that connects and says nothing, or stops mid-association, is let go.
+  // Milliseconds: a peer that connects and sends no association request, stops sending PDUs, or leaves the socket idle
+  // is let go.
   associationTimeout: 30_000,
   pduTimeout: 60_000,
+  connectTimeout: 60_000,
 };
 
 /** The DICOM port (DICOM_PORT, AE title DICOM_AE_TITLE): one HubScp per TCP connection. */

@@ -43,6 +43,9 @@ export class HubScp extends Scp {
     options: ConstructorParameters<typeof Scp>[1],
   ) {
     super(socket, options);
+    // dcmjs-dimse starts its association timeout from `connectedTime`, which only its client side sets (on 'connect',
+    // an event an accepted socket never emits): without this a peer that connects and says nothing is never let go.
+    Object.assign(this, { connected: true, connectedTime: Date.now() });
     socket.once('close', () => this.closed());
   }
 

@@ -3,6 +3,7 @@
  * Benchmarks measure; they assert nothing. Copy the table into the README's Benchmarks section.
  */
 import type { BenchResult } from './bench-result.js';
+import { runDimseBench } from './dimse.bench.js';
 import { describeMachine } from './machine.js';
 import { runIngestBench } from './ingest.bench.js';
 import { runMdtBench } from './mdt.bench.js';
@@ -18,6 +19,7 @@ const benches: Record<string, () => Promise<BenchResult[]>> = {
   queue: runQueueBench,
   recognition: runRecognitionBench,
   mdt: runMdtBench,
+  dimse: runDimseBench,
 };
 
 async function main(): Promise<void> {

@@ -13,7 +13,7 @@ export class DicomModalitiesController {
 
   @Post()
   @ApiOperation({
-    summary: "Register a clinic's modality (calling AE title, allowed addresses): consortium administrators",
+    summary: "Register a clinic's modality (calling AE title, allowed addresses): administrators",
   })
   register(@CurrentActor() actor: Actor, @Body() body: RegisterModalityDto): Promise<ModalityView> {
     return this.modalities.register(actor, body);
@@ -27,7 +27,7 @@ export class DicomModalitiesController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Remove a modality: its calls are refused from then on (consortium administrators)' })
+  @ApiOperation({ summary: 'Remove a modality: its calls are refused from then on (administrators)' })
   remove(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
     return this.modalities.remove(actor, id);
   }

@@ -10,6 +10,7 @@ import {
   forbidden,
   hasRole,
   HUB_CONFIG,
+  isPlatformAdmin,
   type HubConfig,
   notFound,
   type Priority,
@@ -58,7 +59,8 @@ const toView = (r: Row): ModalityView => ({
 const isClinicStaff = (actor: Actor) => hasRole(actor, 'clinic_technician', 'clinic_doctor');
 
 /**
- * The modalities that may send to the hub's DICOM port. Consortium administrators register and remove them; the clinic
+ * The modalities that may send to the hub's DICOM port. Administrators (the consortium's, or the platform's) register
+ * and remove them; the clinic
  * that owns one sees its own and decides whether what it sends is read automatically.
  */
 @Injectable()
@@ -104,9 +106,15 @@ export class DicomModalities {
     }
   }
 
-  /** Administrators, coordinators and auditors see the consortium's; clinic staff see their institution's. */
+  /**
+   * Administrators, coordinators and auditors see the consortium's (the platform administrator every consortium's);
+   * clinic staff see their institution's.
+   */
   async list(actor: Actor, institutionId?: string): Promise<ModalityView[]> {
-    if (!actor.consortiumId) throw forbidden('Modalities belong to a consortium: sign in as one of its users');
+    const everyConsortium = isPlatformAdmin(actor);
+    if (!actor.consortiumId && !everyConsortium) {
+      throw forbidden('Modalities belong to a consortium: sign in as one of its users');
+    }
     let institutionFilter = institutionId ?? null;
     if (!hasRole(actor, 'admin', 'coordinator', 'auditor')) {
       if (!isClinicStaff(actor) || !actor.institutionId) {
@@ -120,9 +128,9 @@ export class DicomModalities {
     }
     const rows: Row[] = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM dicom_modalities m JOIN institutions i ON i.id = m.institution_id
-        WHERE i.consortium_id = $1 AND ($2::uuid IS NULL OR m.institution_id = $2)
+        WHERE ($3::boolean OR i.consortium_id = $1) AND ($2::uuid IS NULL OR m.institution_id = $2)
         ORDER BY m.ae_title`,
-      [actor.consortiumId, institutionFilter],
+      [actor.consortiumId, institutionFilter, everyConsortium],
     );
     return rows.map(toView);
   }
@@ -203,12 +211,12 @@ export class DicomModalities {
     });
   }
 
-  /** A modality of the caller's consortium; another consortium's is as unknown as a missing one. */
+  /** A modality of the caller's consortium (any, for the platform administrator); another's is as good as missing. */
   private async visible(actor: Actor, id: string): Promise<Row> {
     const [row]: Row[] = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM dicom_modalities m JOIN institutions i ON i.id = m.institution_id
-        WHERE m.id = $1 AND i.consortium_id = $2`,
-      [id, actor.consortiumId],
+        WHERE m.id = $1 AND ($2::boolean OR i.consortium_id = $3)`,
+      [id, isPlatformAdmin(actor), actor.consortiumId],
     );
     if (!row) throw notFound('Modality', id);
     return row;
@@ -216,10 +224,11 @@ export class DicomModalities {
 
   private async assertAdministers(actor: Actor, institutionId: string, action: string): Promise<void> {
     const institution = await this.registry.findInstitution(institutionId);
-    if (!institution || institution.consortiumId !== actor.consortiumId) throw notFound('Institution', institutionId);
+    const inScope = isPlatformAdmin(actor) || institution?.consortiumId === actor.consortiumId;
+    if (!institution || !inScope) throw notFound('Institution', institutionId);
     if (!hasRole(actor, 'admin')) {
       await this.denied(action, 'institution', institutionId);
-      throw forbidden("Only the consortium's administrators register or remove modalities");
+      throw forbidden('Only administrators register or remove modalities');
     }
   }
 

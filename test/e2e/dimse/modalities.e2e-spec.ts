@@ -109,6 +109,20 @@ describe('modality registry (/api/modalities)', () => {
       expect(denied[0]!.n).toBeGreaterThanOrEqual(4);
     });
 
+    it('lets the platform administrator register, see and remove a modality of any consortium', async () => {
+      const res = await post(tenant.platformAdminToken, { institutionId: tenant.clinicIds[2], aeTitle: nextAe() });
+      expect(res.status).toBe(201);
+      const listed = await request(t.http)
+        .get('/api/modalities')
+        .query({ institutionId: tenant.clinicIds[2] })
+        .auth(tenant.platformAdminToken, { type: 'bearer' });
+      expect((listed.body as { id: string }[]).map((m) => m.id)).toContain(res.body.id);
+      const removed = await request(t.http)
+        .delete(`/api/modalities/${res.body.id}`)
+        .auth(tenant.platformAdminToken, { type: 'bearer' });
+      expect(removed.status).toBe(204);
+    });
+
     it("answers 404 for another consortium's institution, and 401 without a token", async () => {
       const res = await post(other.tokens.admin, { institutionId: tenant.clinicIds[0], aeTitle: nextAe() });
       expect(res.status).toBe(404);

@@ -248,6 +248,42 @@ describe('DICOM gateway (DIMSE) with DCMTK as the modality', () => {
       expect(name.replace(/\s+$/, '')).toBe(gb.patientName);
     });
 
+    it('answers a malformed matching value and a level other than STUDY with A900 and a reason', async () => {
+      const badDate = await dcmtk('findscu', [
+        '-S',
+        '-v',
+        '-aet',
+        'CT01',
+        '-aec',
+        'HUB',
+        '127.0.0.1',
+        port,
+        '-k',
+        'QueryRetrieveLevel=STUDY',
+        '-k',
+        'StudyDate=2026',
+        '-k',
+        'StudyInstanceUID',
+      ]);
+      expect(badDate.output).toMatch(/Received Final Find Response \(Error: DataSetDoesNotMatchSOPClass\)/);
+      const series = await dcmtk('findscu', [
+        '-S',
+        '-v',
+        '-aet',
+        'CT01',
+        '-aec',
+        'HUB',
+        '127.0.0.1',
+        port,
+        '-k',
+        'QueryRetrieveLevel=SERIES',
+        '-k',
+        'SeriesInstanceUID',
+      ]);
+      expect(series.output).toMatch(/Received Final Find Response \(Error: DataSetDoesNotMatchSOPClass\)/);
+      expect((await echo('CT01')).code).toBe(0);
+    });
+
     it("never shows another clinic's studies", async () => {
       const { dir } = await craftedStudy(1, 'OTHER-CLINIC-1');
       expect((await storeFolder('DR02', dir)).code).toBe(0);

@@ -249,38 +249,23 @@ describe('DICOM gateway (DIMSE) with DCMTK as the modality', () => {
     });
 
     it('answers a malformed matching value and a level other than STUDY with A900 and a reason', async () => {
-      const badDate = await dcmtk('findscu', [
-        '-S',
-        '-v',
-        '-aet',
-        'CT01',
-        '-aec',
-        'HUB',
-        '127.0.0.1',
-        port,
-        '-k',
-        'QueryRetrieveLevel=STUDY',
-        '-k',
-        'StudyDate=2026',
-        '-k',
-        'StudyInstanceUID',
-      ]);
-      expect(badDate.output).toMatch(/Received Final Find Response \(Error: DataSetDoesNotMatchSOPClass\)/);
-      const series = await dcmtk('findscu', [
-        '-S',
-        '-v',
-        '-aet',
-        'CT01',
-        '-aec',
-        'HUB',
-        '127.0.0.1',
-        port,
-        '-k',
-        'QueryRetrieveLevel=SERIES',
-        '-k',
-        'SeriesInstanceUID',
-      ]);
-      expect(series.output).toMatch(/Received Final Find Response \(Error: DataSetDoesNotMatchSOPClass\)/);
+      const refused = /Received Final Find Response \(Error: DataSetDoesNotMatchSOPClass\)/;
+      const findVerbose = (keys: string[]) =>
+        dcmtk('findscu', [
+          '-S',
+          '-v',
+          '-aet',
+          'CT01',
+          '-aec',
+          'HUB',
+          '127.0.0.1',
+          port,
+          ...keys.flatMap((k) => ['-k', k]),
+        ]);
+      expect((await findVerbose(['QueryRetrieveLevel=STUDY', 'StudyDate=2026', 'StudyInstanceUID'])).output).toMatch(
+        refused,
+      );
+      expect((await findVerbose(['QueryRetrieveLevel=SERIES', 'SeriesInstanceUID'])).output).toMatch(refused);
       expect((await echo('CT01')).code).toBe(0);
     });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuditTrail } from '@hub/audit';
@@ -36,7 +37,7 @@ export class DicomAssociations implements ScpServices {
 
   async admit(request: AssociationRequest): Promise<Admission> {
     const admission = await this.decide(request);
-    await requestContext.run({ requestId: 'dicom-association', sourceIp: request.remoteAddress ?? null }, () =>
+    await requestContext.run({ requestId: randomUUID(), sourceIp: request.remoteAddress ?? null }, () =>
       this.audit.record({
         action: 'dicom.association',
         objectType: 'dicom_modality',

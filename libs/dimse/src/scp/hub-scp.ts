@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import dimse from 'dcmjs-dimse';
 import type { association, requests, responses } from 'dcmjs-dimse';
 import { DomainError } from '@hub/core';
-import type { InstanceResult } from '@hub/studies';
+import { FailureReason, type InstanceResult } from '@hub/studies';
 import { type NaturalDataset, readStudyFind } from './find-identifier.js';
 import { negotiate } from './negotiation.js';
 import { part10Header } from './part10-header.js';
@@ -135,9 +135,15 @@ export class HubScp extends Scp {
     const response = CStoreResponse.fromRequest(request);
     let result: InstanceResult;
     try {
-      result = receiving ? await receiving.result : { ok: false, reason: 0x0110, message: 'No data set was received' };
+      result = receiving
+        ? await receiving.result
+        : { ok: false, reason: FailureReason.ProcessingFailure, message: 'No data set was received' };
     } catch {
-      result = { ok: false, reason: 0x0110, message: 'The hub could not store the instance: try again' };
+      result = {
+        ok: false,
+        reason: FailureReason.ProcessingFailure,
+        message: 'The hub could not store the instance: try again',
+      };
     }
     if (result.ok) {
       this.summary.stored += 1;

@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { minimalDataset, writePart10 } from '../fixtures/dicom-writer.js';
 import { api, login } from './bench-api.js';
 import type { BenchResult } from './bench-result.js';
-import { embeddedOwnerClient, freePort, startBenchHub } from './bench-hub.js';
+import { freePort, startBenchHub } from './bench-hub.js';
 import { orthancMissing, peakRss, resetPeakRss, startOrthanc } from './orthanc.js';
 import { PIXEL_BYTES } from './stow-body.js';
 
@@ -177,18 +176,14 @@ async function echo(target: DimseTarget): Promise<void> {
 
 /** The whole hub with its DICOM gateway on a free loopback port, BENCHCT registered for the demo clinic. */
 async function startHubTarget(): Promise<DimseTarget> {
-  const pgPort = await freePort();
   const port = await freePort();
-  const adminPassword = `bench-${randomBytes(12).toString('base64url')}`;
   const hub = await startBenchHub({
-    EMBEDDED_PG_PORT: String(pgPort),
-    HUB_ADMIN_PASSWORD: adminPassword,
     DICOM_ENABLED: 'true',
     DICOM_HOST: '127.0.0.1',
     DICOM_PORT: String(port),
     DICOM_AE_TITLE: HUB_AE,
   });
-  const db = embeddedOwnerClient(hub.dataDir, pgPort);
+  const db = hub.ownerClient();
   const close = async () => {
     await db.end().catch(() => undefined);
     await hub.close();
@@ -201,7 +196,7 @@ async function startHubTarget(): Promise<DimseTarget> {
       'GET',
       '/api/auth/me',
     );
-    const admin = await login(hub.base, 'admin', adminPassword);
+    const admin = await login(hub.base, 'admin', hub.adminPassword);
     await api(hub.base, admin, 'POST', '/api/modalities', {
       institutionId,
       aeTitle: CALLING_AE,

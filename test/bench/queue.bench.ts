@@ -6,7 +6,7 @@ import { api, login } from './bench-api.js';
 import { postgresCpuSeconds } from './proc-cpu.js';
 import { PDF } from '../fixtures/uploads.js';
 import type { BenchResult } from './bench-result.js';
-import { type BenchHub, embeddedOwnerClient, freePort, startBenchHub } from './bench-hub.js';
+import { type BenchHub, startBenchHub } from './bench-hub.js';
 import type { QueueClientJob, QueueClientMessage, QueueClientMode, QueueClientReport } from './queue-client.js';
 import { QueueSeeder } from './queue-seed.js';
 
@@ -210,22 +210,18 @@ async function drive(hub: BenchHub, tenant: Tenant, seeder: QueueSeeder, mode: Q
  * is measured over MEASURE_SECONDS while every task taken is replaced by a new one, so the depth holds.
  */
 export async function runQueueBench(): Promise<BenchResult[]> {
-  const pgPort = await freePort();
-  const adminPassword = `bench-${randomBytes(12).toString('base64url')}`;
   const hub = await startBenchHub({
-    EMBEDDED_PG_PORT: String(pgPort),
-    HUB_ADMIN_PASSWORD: adminPassword,
     // The run outlasts the default 15-minute access tokens; claims kept in 'claim' mode must not expire back into
     // the queue during a later measurement.
     ACCESS_TOKEN_TTL_SECONDS: '7200',
     READING_LEASE_SECONDS: '7200',
     DATABASE_POOL_SIZE: POOL_SIZE,
   });
-  const db = embeddedOwnerClient(hub.dataDir, pgPort);
+  const db = hub.ownerClient();
   const results: BenchResult[] = [];
   try {
     await db.connect();
-    const tenant = await createTenant(hub.base, adminPassword);
+    const tenant = await createTenant(hub.base, hub.adminPassword);
     const seeder = await QueueSeeder.create(db, { centreId: tenant.centreId, taskId: tenant.templateTaskId });
     console.log(
       `queue bench: ${READERS} readers, ${WARMUP_SECONDS} s warm-up + ${MEASURE_SECONDS} s measured per mode, ` +

@@ -8,7 +8,7 @@ import { api, login } from './bench-api.js';
 import { postgresCpuSeconds } from './proc-cpu.js';
 import { PDF } from '../fixtures/uploads.js';
 import type { BenchResult } from './bench-result.js';
-import { type BenchHub, embeddedOwnerClient, freePort, startBenchHub } from './bench-hub.js';
+import { type BenchHub, startBenchHub } from './bench-hub.js';
 import type { RecognitionClientJob, RecognitionClientMessage, RecognitionClientReport } from './recognition-client.js';
 import { ITEM_MIX, RecognitionSeeder, type RecognitionSeedTenant, type SeedInstitution } from './recognition-seed.js';
 
@@ -376,19 +376,15 @@ async function explain(db: pg.Client, consortiumId: string, lookup: { patientId:
  * the item.
  */
 export async function runRecognitionBench(): Promise<BenchResult[]> {
-  const pgPort = await freePort();
-  const adminPassword = `bench-${randomBytes(12).toString('base64url')}`;
   const hub = await startBenchHub({
-    EMBEDDED_PG_PORT: String(pgPort),
-    HUB_ADMIN_PASSWORD: adminPassword,
     // The run outlasts the default 15-minute access tokens.
     ACCESS_TOKEN_TTL_SECONDS: '7200',
   });
-  const db = embeddedOwnerClient(hub.dataDir, pgPort);
+  const db = hub.ownerClient();
   const results: BenchResult[] = [];
   try {
     await db.connect();
-    const tenant = await createTenant(hub.base, adminPassword);
+    const tenant = await createTenant(hub.base, hub.adminPassword);
     const seeder = await RecognitionSeeder.create(db, tenant.seed);
     const consortiumId = seeder.consortiumId;
     console.log(

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Role } from '@hub/core';
-import { returningRows } from '@hub/db';
+import { PreparedStatement, returningRows } from '@hub/db';
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
@@ -26,6 +26,22 @@ export interface ActiveSession {
   consortiumId: string | null;
   mfa: boolean;
 }
+
+/** Runs on every authenticated request: prepared once per connection. */
+const activeSession = new PreparedStatement<{
+  id: string;
+  username: string;
+  roles: Role[];
+  institution_id: string | null;
+  consortium_id: string | null;
+  mfa: boolean;
+}>(
+  `SELECT u.id, u.username, u.roles, u.institution_id, i.consortium_id, s.mfa
+     FROM auth_sessions s
+     JOIN users u ON u.id = s.user_id
+     LEFT JOIN institutions i ON i.id = u.institution_id
+    WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
+);
 
 @Injectable()
 export class SessionRepository {
@@ -104,21 +120,7 @@ export class SessionRepository {
   }
 
   async findActive(sessionId: string, userId: string): Promise<ActiveSession | null> {
-    const [row]: {
-      id: string;
-      username: string;
-      roles: Role[];
-      institution_id: string | null;
-      consortium_id: string | null;
-      mfa: boolean;
-    }[] = await this.dataSource.query(
-      `SELECT u.id, u.username, u.roles, u.institution_id, i.consortium_id, s.mfa
-         FROM auth_sessions s
-         JOIN users u ON u.id = s.user_id
-         LEFT JOIN institutions i ON i.id = u.institution_id
-        WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
-      [sessionId, userId],
-    );
+    const [row] = await activeSession.run(this.dataSource, [sessionId, userId]);
     if (!row) return null;
     return {
       userId: row.id,

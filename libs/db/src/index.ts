@@ -7,3 +7,4 @@ export * from './migrate-database.js';
 export * from './pg-errors.js';
 export * from './snake-naming.strategy.js';
 export * from './returning-rows.js';
+export * from './prepared-statement.js';

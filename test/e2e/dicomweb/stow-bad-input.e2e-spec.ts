@@ -189,6 +189,24 @@ describe('STOW-RS refuses bad input clearly and leaves nothing behind', () => {
     expect((await storedCounts(t)).tempFiles).toBe(0);
   });
 
+  it('reads a header longer than the head kept while streaming again from the store, and files the instance', async () => {
+    const before = await storedCounts(t);
+    const longHeader = writePart10(
+      minimalDataset({
+        extra: [
+          { tag: 0x00100020, vr: 'LO', value: 'CRAFT-1' },
+          // 200 KB of private data before the study and series UIDs: the header ends far past the first 64 KiB.
+          { tag: 0x00191010, vr: 'OB', value: Buffer.alloc(200_000, 7) },
+        ],
+        override: { 0x00080018: '1.2.826.0.1.3680043.2.1125.7.2' },
+      }),
+    );
+    const res = await stow(multipartRelated([{ body: longHeader }], BOUNDARY)).expect(200);
+    const [stored] = res.body['00081199'].Value as Record<string, { Value: string[] }>[];
+    expect(stored!['00081190']!.Value[0]).toContain(`/studies/${UIDS.study}/series/${UIDS.series}/instances/`);
+    expect((await storedCounts(t)).instances).toBe(before.instances + 1);
+  });
+
   it('refuses a non-DICOM part type per part, and wrong request media types with 415', async () => {
     const before = await storedCounts(t);
     const res = await stow(

@@ -3,11 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditTrail } from '@hub/audit';
 import type { Actor } from '@hub/core';
-import { isForeignKeyViolation, isUniqueViolation, returningRows } from '@hub/db';
+import { isForeignKeyViolation, isUniqueViolation, PreparedStatement, returningRows } from '@hub/db';
 import { PatientRepository } from '@hub/patients';
 import { OBJECT_STORE, type ObjectStore, type StoredObject } from '@hub/storage';
 import { FailureReason, type ParsedInstance } from '../dicom/parsed-instance.js';
-import { lockObject, ObjectReferences } from './object-references.js';
+import { ObjectReferences, objectLockName } from './object-references.js';
 
 export type IndexOutcome =
   | { status: 'stored'; studyId: string; instanceId: string }
@@ -31,6 +31,17 @@ interface Known {
   series: { id: string; study_id: string } | null;
   patientId: string | null;
 }
+
+/** Runs for every instance (the only statement besides the insert when its study is on file): prepared. */
+const lookUpKnown = new PreparedStatement<Known>(
+  `SELECT pg_advisory_xact_lock(hashtext($6)) AS "objectLocked",
+     (SELECT json_build_object('sha256', i.sha256, 'study_id', i.study_id, 'institution_id', s.institution_id)
+        FROM instances i JOIN studies s ON s.id = i.study_id WHERE i.sop_instance_uid = $1) AS existing,
+     (SELECT json_build_object('id', id, 'institution_id', institution_id, 'patient_id', patient_id)
+        FROM studies WHERE study_instance_uid = $2) AS study,
+     (SELECT json_build_object('id', id, 'study_id', study_id) FROM series WHERE series_instance_uid = $3) AS series,
+     (SELECT patient_id FROM patient_identifiers WHERE institution_id = $4 AND local_id = $5) AS "patientId"`,
+);
 
 const lock = (m: EntityManager, key: string) => m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
 
@@ -113,9 +124,9 @@ export class InstanceIndexRepository {
   }
 
   /**
-   * Under the object's lock (so the object cannot be deleted before the row commits). An instance of a study, series
-   * and patient already on file needs nothing else: those rows never change, and the unique SOP Instance UID settles
-   * a race. Only creating a study, series or patient takes the study's lock, and then everything is read again.
+   * Under the object's lock, taken by the first look-up (so the object cannot be deleted before the row commits).
+   * An instance of a study, series and patient already on file needs nothing else: those rows never change, and the
+   * unique SOP Instance UID settles a race. Only creating a study, series or patient takes the study's lock, and then everything is read again.
    */
   private async indexIn(
     m: EntityManager,
@@ -123,14 +134,13 @@ export class InstanceIndexRepository {
     parsed: ParsedInstance,
     stored: StoredObject,
   ): Promise<IndexOutcome> {
-    await lockObject(m, stored.key);
     const localId = parsed.patient.id?.trim() ?? '';
-    let known = await this.lookUp(m, actor, parsed, localId);
+    let known = await this.lookUp(m, actor, parsed, stored, localId);
     const rejection = await this.check(known, actor, parsed, stored, localId);
     if (rejection) return rejection;
     if (!known.study || !known.series || !known.patientId) {
       await lock(m, `study:${parsed.studyInstanceUid}`);
-      known = await this.lookUp(m, actor, parsed, localId);
+      known = await this.lookUp(m, actor, parsed, stored, localId);
       const again = await this.check(known, actor, parsed, stored, localId);
       if (again) return again;
     }
@@ -184,18 +194,25 @@ export class InstanceIndexRepository {
     return { status: 'stored', studyId, instanceId: instance!.id };
   }
 
-  /** Everything filing needs to know, in one round trip: the instance if already stored, its study, series, patient. */
-  private async lookUp(m: EntityManager, actor: Actor, parsed: ParsedInstance, localId: string): Promise<Known> {
-    const [row]: Known[] = await m.query(
-      `SELECT
-         (SELECT json_build_object('sha256', i.sha256, 'study_id', i.study_id, 'institution_id', s.institution_id)
-            FROM instances i JOIN studies s ON s.id = i.study_id WHERE i.sop_instance_uid = $1) AS existing,
-         (SELECT json_build_object('id', id, 'institution_id', institution_id, 'patient_id', patient_id)
-            FROM studies WHERE study_instance_uid = $2) AS study,
-         (SELECT json_build_object('id', id, 'study_id', study_id) FROM series WHERE series_instance_uid = $3) AS series,
-         (SELECT patient_id FROM patient_identifiers WHERE institution_id = $4 AND local_id = $5) AS "patientId"`,
-      [parsed.sopInstanceUid, parsed.studyInstanceUid, parsed.seriesInstanceUid, actor.institutionId, localId],
-    );
+  /**
+   * Everything filing needs to know, in one round trip: the instance if already stored, its study, series, patient;
+   * and the object's lock is taken (again, the second time: it is re-entrant) before the store is asked for the object.
+   */
+  private async lookUp(
+    m: EntityManager,
+    actor: Actor,
+    parsed: ParsedInstance,
+    stored: StoredObject,
+    localId: string,
+  ): Promise<Known> {
+    const [row] = await lookUpKnown.run(m, [
+      parsed.sopInstanceUid,
+      parsed.studyInstanceUid,
+      parsed.seriesInstanceUid,
+      actor.institutionId,
+      localId,
+      objectLockName(stored.key),
+    ]);
     return row!;
   }
 

@@ -1,14 +1,21 @@
 import type { Readable } from 'node:stream';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { type Actor, DomainError, HUB_CONFIG, type HubConfig } from '@hub/core';
 import { OBJECT_STORE, type ObjectStore, type StoredObject } from '@hub/storage';
 import { parseDicomHeader } from '../dicom/parse-dicom-header.js';
 import { DicomRejection, FailureReason, type ParsedInstance } from '../dicom/parsed-instance.js';
 import { InstanceIndexRepository } from './instance-index.repository.js';
+import { readHead } from './read-head.js';
 import { streamToStore } from './stream-to-store.js';
 
-/** The most of an instance's head kept in memory for the header parser; bigger headers are refused (0xA700). */
+/** The most of an instance's head the header parser reads; bigger headers are refused (0xA700). */
 export const MAX_HEADER_BYTES = 8 * 1024 * 1024;
+/**
+ * What is kept of an instance's head while it streams to the store: the header of almost every image ends well
+ * before this (its pixel data follows). Longer ones (enhanced multi-frame, waveforms and documents, which have no
+ * pixel data to stop at) are read again from the store, up to MAX_HEADER_BYTES.
+ */
+export const STREAMED_HEAD_BYTES = 64 * 1024;
 
 export type InstanceResult =
   | {
@@ -20,13 +27,11 @@ export type InstanceResult =
   | { ok: false; reason: number; message: string; sopClassUid?: string; sopInstanceUid?: string };
 
 /**
- * One instance from any source (a STOW-RS part today, a DIMSE C-STORE later): streamed to the object store while its
+ * One instance from any source (a STOW-RS part or a DIMSE C-STORE): streamed to the object store while its
  * head is captured, parsed, checked and filed. Whatever fails, nothing it wrote stays behind.
  */
 @Injectable()
 export class InstanceIngestService {
-  private readonly logger = new Logger('Ingest');
-
   constructor(
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
@@ -36,7 +41,7 @@ export class InstanceIngestService {
   async ingest(actor: Actor, body: Readable, expectedStudyUid?: string): Promise<InstanceResult> {
     let received: Awaited<ReturnType<typeof streamToStore>>;
     try {
-      received = await streamToStore(this.store, body, MAX_HEADER_BYTES, {
+      received = await streamToStore(this.store, body, STREAMED_HEAD_BYTES, {
         maxBytes: this.config.STOW_MAX_INSTANCE_BYTES,
         contentType: 'application/dicom',
       });
@@ -58,6 +63,18 @@ export class InstanceIngestService {
     return this.index.removeInstances(instanceIds);
   }
 
+  private async parseHeader(stored: StoredObject, head: Buffer): Promise<ParsedInstance> {
+    const options = { totalSize: stored.size, maxHeaderBytes: MAX_HEADER_BYTES };
+    try {
+      return parseDicomHeader(head, options);
+    } catch (err) {
+      const more = head.length < Math.min(MAX_HEADER_BYTES, stored.size);
+      // Out of resources is also what a header running past the streamed head gives.
+      if (!(err instanceof DicomRejection) || err.reason !== FailureReason.OutOfResources || !more) throw err;
+      return parseDicomHeader(await readHead(await this.store.get(stored.key), MAX_HEADER_BYTES), options);
+    }
+  }
+
   private async fileStored(
     actor: Actor,
     stored: StoredObject,
@@ -66,12 +83,12 @@ export class InstanceIngestService {
   ): Promise<InstanceResult> {
     let parsed: ParsedInstance;
     try {
-      parsed = parseDicomHeader(prefix, { totalSize: stored.size, maxHeaderBytes: MAX_HEADER_BYTES });
+      parsed = await this.parseHeader(stored, prefix);
     } catch (err) {
+      // The parser turns every problem of the bytes into a DicomRejection; anything else is the store failing.
       await this.index.deleteObjectIfUnreferenced(stored.key);
       if (err instanceof DicomRejection) return { ok: false, reason: err.reason, message: err.message, ...err.uids };
-      this.logger.error(`header parser failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`);
-      return { ok: false, reason: FailureReason.CannotUnderstand, message: 'The file could not be read as DICOM' };
+      throw err;
     }
     const uids = { sopClassUid: parsed.sopClassUid, sopInstanceUid: parsed.sopInstanceUid };
     if (expectedStudyUid && parsed.studyInstanceUid !== expectedStudyUid) {

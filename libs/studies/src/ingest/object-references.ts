@@ -3,9 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { OBJECT_STORE, type ObjectStore } from '@hub/storage';
 
-/** The lock that orders "file a row pointing to this object" against "delete this object". */
+/** Names the lock that orders "file a row pointing to this object" against "delete this object". */
+export const objectLockName = (key: string) => `object:${key}`;
+
+/** Takes that lock until the transaction ends. */
 export const lockObject = (m: EntityManager, key: string) =>
-  m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`object:${key}`]);
+  m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [objectLockName(key)]);
 
 /**
  * Which objects committed rows point to (DICOM instances, uploaded study files), and the one safe way to delete an

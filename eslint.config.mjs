@@ -43,10 +43,21 @@ const layering = Object.entries(allowedLibImports).map(([lib, allowed]) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-bench/**', 'node_modules/**', 'data/**', 'coverage/**', '*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      '**/dist/**',
+      'test-output/**',
+      'dist-bench/**',
+      'node_modules/**',
+      'data/**',
+      'coverage/**',
+      '*.mjs',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -54,4 +65,14 @@ export default tseslint.config(
     },
   },
   ...layering,
+  {
+    // The browser console talks to the hub over HTTP only: server code must not leak into the bundle.
+    files: ['apps/web/**/*.ts', 'apps/web/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@hub/*', '**/libs/*'], message: 'The console uses the hub through its API only.' }] },
+      ],
+    },
+  },
 );

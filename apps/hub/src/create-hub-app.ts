@@ -9,6 +9,7 @@ import { DatabaseRuntime } from '@hub/db';
 import { AppModule } from './app.module.js';
 import { HubExceptionFilter } from './http/exception.filter.js';
 import { requestContextMiddleware } from './http/request-context.middleware.js';
+import { serveWebConsole } from './http/web-console.js';
 import { HubIoAdapter } from './realtime/hub-io-adapter.js';
 
 /** Builds the hub exactly as it runs in production; main.ts listens, tests use it as it is. */
@@ -31,6 +32,7 @@ export async function createHubApp(env: NodeJS.ProcessEnv = process.env): Promis
     }),
   );
   app.use(requestContextMiddleware);
+  serveWebConsole(app, config.WEB_DIR);
   app.useBodyParser('json', { limit: '1mb' });
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),

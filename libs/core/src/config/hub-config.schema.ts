@@ -15,6 +15,8 @@ export const hubConfigSchema = z
     DATA_DIR: z.string().min(1).default('./data'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: bool.default(false),
+    // The built browser console (npm run build:web), served at /; a folder without index.html serves none.
+    WEB_DIR: z.string().min(1).default('./apps/web/dist'),
 
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, message: 'must be a postgres:// URL' }).optional(),
     DATABASE_ADMIN_URL: z.url({ protocol: /^postgres(ql)?$/, message: 'must be a postgres:// URL' }).optional(),

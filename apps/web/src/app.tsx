@@ -1,0 +1,53 @@
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { Layout } from './components/layout';
+import { RequestPage } from './pages/clinic/request-page';
+import { RequestsPage } from './pages/clinic/requests-page';
+import { UploadPage } from './pages/clinic/upload-page';
+import { LoginPage } from './pages/login-page';
+import { TaskPage } from './pages/reader/task-page';
+import { WorklistPage } from './pages/reader/worklist-page';
+import { CLINIC_ROLES, hasAnyRole, READER_ROLES, SessionProvider, useSession } from './session';
+
+export function App() {
+  return (
+    <SessionProvider>
+      <BrowserRouter>
+        <Layout>
+          <Screens />
+        </Layout>
+      </BrowserRouter>
+    </SessionProvider>
+  );
+}
+
+function Screens() {
+  const { t } = useTranslation();
+  const { me, restoring } = useSession();
+  if (restoring) return <p>{t('common.loading')}</p>;
+  if (!me) return <LoginPage />;
+  const clinic = hasAnyRole(me, CLINIC_ROLES);
+  const reader = hasAnyRole(me, READER_ROLES);
+  const home = clinic ? '/clinic/requests' : reader ? '/reader/worklist' : null;
+  return (
+    <Routes>
+      {clinic && (
+        <>
+          <Route path="/clinic/upload" element={<UploadPage />} />
+          <Route path="/clinic/requests" element={<RequestsPage />} />
+          <Route path="/clinic/requests/:requestId" element={<RequestPage />} />
+        </>
+      )}
+      {reader && (
+        <>
+          <Route path="/reader/worklist" element={<WorklistPage />} />
+          <Route path="/reader/tasks/:taskId" element={<TaskPage />} />
+        </>
+      )}
+      <Route
+        path="*"
+        element={home ? <Navigate to={home} replace /> : <p>{t('nav.notYet', { roles: me.roles.join(', ') })}</p>}
+      />
+    </Routes>
+  );
+}

@@ -1,0 +1,79 @@
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { createRequest } from '../../api/endpoints';
+import type { Priority, ReadingRequest } from '../../api/types';
+import { ErrorNote } from '../../components/layout';
+import { errorMessage } from '../../format';
+import { useSession } from '../../session';
+
+const PRIORITIES: Priority[] = ['routine', 'urgent', 'stat'];
+
+/** Asks the study's centre for a reading: priority, the referral green channel and the clinical notes. */
+export function RequestForm({
+  studyInstanceUid,
+  onCreated,
+}: {
+  studyInstanceUid: string;
+  onCreated: (r: ReadingRequest) => void;
+}) {
+  const { t } = useTranslation();
+  const { api } = useSession();
+  const [priority, setPriority] = useState<Priority>('routine');
+  const [referral, setReferral] = useState(false);
+  const [clinicalNotes, setClinicalNotes] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onCreated(
+        await createRequest(api, {
+          studyInstanceUid,
+          priority,
+          referral,
+          ...(clinicalNotes.trim() ? { clinicalNotes: clinicalNotes.trim() } : {}),
+        }),
+      );
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="request-form" onSubmit={(e) => void submit(e)} aria-label={t('request.heading')}>
+      <label>
+        {t('request.priority')}
+        <select name="priority" value={priority} onChange={(e) => setPriority(e.target.value as Priority)}>
+          {PRIORITIES.map((p) => (
+            <option key={p} value={p}>
+              {t(`priority.${p}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="inline">
+        <input type="checkbox" name="referral" checked={referral} onChange={(e) => setReferral(e.target.checked)} />
+        {t('request.referral')}
+      </label>
+      <label>
+        {t('request.clinicalNotes')}
+        <textarea
+          name="clinicalNotes"
+          rows={3}
+          maxLength={4000}
+          value={clinicalNotes}
+          onChange={(e) => setClinicalNotes(e.target.value)}
+        />
+      </label>
+      <button type="submit" disabled={busy}>
+        {t('request.submit')}
+      </button>
+      <ErrorNote error={error} />
+    </form>
+  );
+}

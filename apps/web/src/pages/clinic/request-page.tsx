@@ -1,0 +1,64 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useParams } from 'react-router';
+import { getRequest } from '../../api/endpoints';
+import type { ReadingRequest } from '../../api/types';
+import { LiveBadge, PriorityBadge, StateBadge } from '../../components/badges';
+import { ErrorNote } from '../../components/layout';
+import { ReportView } from '../../components/report-view';
+import { errorMessage, formatTime } from '../../format';
+import { useSession } from '../../session';
+import { useHubEvents } from '../../use-events';
+
+/** One request: where it stands, and its report the moment it is signed. */
+export function RequestPage() {
+  const { t } = useTranslation();
+  const { api } = useSession();
+  const { requestId = '' } = useParams();
+  const [request, setRequest] = useState<ReadingRequest | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(() => {
+    getRequest(api, requestId).then(setRequest, (err: unknown) => setError(errorMessage(err)));
+  }, [api, requestId]);
+  useEffect(load, [load]);
+  const mine = (p: { requestId: string }) => p.requestId === requestId && load();
+  const live = useHubEvents({ 'request.claimed': mine, 'request.returned': mine, 'report.signed': mine });
+
+  if (!request) return error ? <ErrorNote error={error} /> : <p>{t('common.loading')}</p>;
+  const { task } = request;
+  return (
+    <section>
+      <h1>
+        {t('request.heading')} <LiveBadge connected={live} />
+      </h1>
+      <div className="card">
+        <dl className="facts">
+          <dt>{t('request.status')}</dt>
+          <dd>
+            <StateBadge state={task.state} sla={task.sla} />
+          </dd>
+          <dt>{t('request.priority')}</dt>
+          <dd>
+            <PriorityBadge priority={request.priority} referral={request.referral} />
+          </dd>
+          <dt>{t('request.createdAt')}</dt>
+          <dd>{formatTime(request.createdAt)}</dd>
+          <dt>{t('request.dueAt')}</dt>
+          <dd>{formatTime(task.dueAt)}</dd>
+          {request.clinicalNotes && (
+            <>
+              <dt>{t('request.clinicalNotes')}</dt>
+              <dd>{request.clinicalNotes}</dd>
+            </>
+          )}
+        </dl>
+        {task.state === 'returned' && (
+          <p className="error">{t('request.returned', { reason: task.returnNote ?? task.returnReason ?? '' })}</p>
+        )}
+      </div>
+      {request.report ? <ReportView report={request.report} /> : <p className="muted">{t('report.notYet')}</p>}
+      <ErrorNote error={error} />
+    </section>
+  );
+}

@@ -13,7 +13,7 @@ const SHOTS = path.resolve('test-output/web');
 const VIEWPORT = { width: 1366, height: 768 };
 const LIVE_MS = 15_000;
 
-describe('the web console in a real browser: a clinic asks, a reader reports, a senior signs, the clinic sees it live', () => {
+describe('the web console in Chromium: a clinic asks, a reader reports, a senior signs, the clinic sees it live', () => {
   let t: TestApp;
   let a: Tenant;
   let browser: Browser;

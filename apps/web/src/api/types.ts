@@ -17,7 +17,7 @@ export interface ErrorBody {
   statusCode: number;
   error: string;
   message: string;
-  /** e.g. `{ problems: string[] }` for validation, `{ totpRequired: true }`, `{ state, action }` for a refused transition. */
+  /** e.g. `{ problems: string[] }` (validation), `{ totpRequired: true }`, `{ state, action }` (refused transition). */
   details?: Record<string, unknown>;
 }
 

@@ -126,7 +126,8 @@ export class InstanceIndexRepository {
   /**
    * Under the object's lock, taken by the first look-up (so the object cannot be deleted before the row commits).
    * An instance of a study, series and patient already on file needs nothing else: those rows never change, and the
-   * unique SOP Instance UID settles a race. Only creating a study, series or patient takes the study's lock, and then everything is read again.
+   * unique SOP Instance UID settles a race. Only creating a study, series or patient takes the study's lock, and then
+   * everything is read again.
    */
   private async indexIn(
     m: EntityManager,

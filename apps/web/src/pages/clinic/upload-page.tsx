@@ -17,7 +17,7 @@ interface Outcome {
 
 const studyUidOf = (retrieveUrl: string | null) => /\/studies\/([0-9.]+)/.exec(retrieveUrl ?? '')?.[1] ?? null;
 
-/** A clinic sends DICOM files or folders (STOW-RS, in batches, with progress), then asks for readings of the studies. */
+/** A clinic sends DICOM files or folders (STOW-RS, in batches, with progress), then asks for readings of them. */
 export function UploadPage() {
   const { t } = useTranslation();
   const { api } = useSession();

@@ -12,7 +12,7 @@ import { leaseTokens } from './lease-tokens';
 
 const LAST_CENTRE_KEY = 'hub.worklist.centre';
 
-/** A centre's queue in the hub's order (STAT, urgent, routine; referrals first; earliest due), live, with claim next. */
+/** A centre's queue in the hub's order (STAT, urgent, routine; referrals first; earliest due), live; claim next. */
 export function WorklistPage() {
   const { t } = useTranslation();
   const { api, me } = useSession();

@@ -7,23 +7,25 @@ const crossLibPattern = {
 
 // ARCHITECTURE.md's layering: a lib may import only the libs listed here (madge separately refuses any cycle).
 const allowedLibImports = {
-  core: [],
-  db: ['core'],
-  storage: ['core'],
-  audit: ['core', 'db'],
-  auth: ['core', 'db', 'audit'],
-  consortium: ['core', 'db', 'audit', 'auth'],
-  patients: ['core', 'db', 'audit', 'auth', 'consortium'],
-  studies: ['core', 'db', 'storage', 'audit', 'auth', 'consortium', 'patients'],
-  reading: ['core', 'db', 'storage', 'audit', 'auth', 'consortium', 'patients', 'studies'],
-  recognition: ['core', 'db', 'audit', 'auth', 'consortium', 'patients', 'studies', 'reading'],
-  consultation: ['core', 'db', 'audit', 'auth', 'consortium', 'patients', 'studies', 'reading'],
-  dimse: ['core', 'db', 'audit', 'auth', 'consortium', 'studies', 'reading'],
+  // Wire shapes and vocabularies shared with the browser console: imports nothing, so the console can bundle it.
+  contracts: [],
+  core: ['contracts'],
+  db: ['contracts', 'core'],
+  storage: ['contracts', 'core'],
+  audit: ['contracts', 'core', 'db'],
+  auth: ['contracts', 'core', 'db', 'audit'],
+  consortium: ['contracts', 'core', 'db', 'audit', 'auth'],
+  patients: ['contracts', 'core', 'db', 'audit', 'auth', 'consortium'],
+  studies: ['contracts', 'core', 'db', 'storage', 'audit', 'auth', 'consortium', 'patients'],
+  reading: ['contracts', 'core', 'db', 'storage', 'audit', 'auth', 'consortium', 'patients', 'studies'],
+  recognition: ['contracts', 'core', 'db', 'audit', 'auth', 'consortium', 'patients', 'studies', 'reading'],
+  consultation: ['contracts', 'core', 'db', 'audit', 'auth', 'consortium', 'patients', 'studies', 'reading'],
+  dimse: ['contracts', 'core', 'db', 'audit', 'auth', 'consortium', 'studies', 'reading'],
 };
 const allLibs = Object.keys(allowedLibImports);
 
 const layering = Object.entries(allowedLibImports).map(([lib, allowed]) => ({
-  files: [`libs/${lib}/**/*.ts`],
+  files: ['contracts', `libs/${lib}/**/*.ts`],
   rules: {
     'no-restricted-imports': [
       'error',
@@ -71,7 +73,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@hub/*', '**/libs/*'], message: 'The console uses the hub through its API only.' }] },
+        {
+          patterns: [
+            {
+              group: ['@hub/*', '!@hub/contracts', '**/libs/*'],
+              message: 'The console uses the hub through its API only (and the wire shapes of @hub/contracts).',
+            },
+          ],
+        },
       ],
     },
   },

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 // `npm run dev:web` serves the console with hot reload and sends API, DICOMweb and socket traffic to a hub on :3000.
@@ -5,6 +6,9 @@ const hub = process.env.HUB_URL ?? 'http://127.0.0.1:3000';
 
 export default defineConfig({
   root: import.meta.dirname,
+  resolve: {
+    alias: { '@hub/contracts': fileURLToPath(new URL('../../libs/contracts/src/index.ts', import.meta.url)) },
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import type { NewReadingRequest } from '@hub/contracts';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditedRefusal, AuditTrail, recordRefusals } from '@hub/audit';
-import { type Actor, conflict, type Discipline, DomainError, forbidden, notFound, type Priority } from '@hub/core';
+import { type Actor, conflict, type Discipline, DomainError, forbidden, notFound } from '@hub/core';
 import { type Centre, RegistryQueries } from '@hub/consortium';
 import { StudyAccessGrants } from '@hub/studies';
 import { dueAt, PRIORITY_RANK } from './domain/sla.js';
@@ -12,16 +13,7 @@ import { ReadingEventBus } from './reading-events.js';
 import { taskEvent } from './task-events.js';
 import { loadTask, loadTaskOfRequest, type TaskRecord, updateTask } from './task-store.js';
 
-export interface NewReadingRequest {
-  /** The hub's id of the study; or, for a study sent by DICOMweb, its Study Instance UID. */
-  studyId?: string;
-  studyInstanceUid?: string;
-  priority: Priority;
-  referral?: boolean;
-  clinicalNotes?: string;
-  examCode?: string;
-  centreId?: string;
-}
+export type { NewReadingRequest } from '@hub/contracts';
 
 interface StudyFacts {
   id: string;

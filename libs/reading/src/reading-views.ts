@@ -1,48 +1,9 @@
+import type { ReportView, RequestView, TaskView } from '@hub/contracts';
 import type { Actor } from '@hub/core';
-import { slaStatus, type SlaStatus } from './domain/sla.js';
-import type { ReportView } from './report-view.js';
+import { slaStatus } from './domain/sla.js';
 import type { TaskRecord } from './task-store.js';
 
-/** A task as the API shows it; the fencing token only to its holder. */
-export interface TaskView {
-  id: string;
-  requestId: string;
-  centreId: string;
-  discipline: TaskRecord['discipline'];
-  state: TaskRecord['state'];
-  priority: TaskRecord['priority'];
-  referral: boolean;
-  queuedAt: string;
-  dueAt: string;
-  sla: SlaStatus | 'met' | 'missed' | null;
-  holderUserId: string | null;
-  leaseExpiresAt: string | null;
-  fencingToken?: number;
-  firstClaimedAt: string | null;
-  submittedAt: string | null;
-  signedAt: string | null;
-  returnReason: TaskRecord['returnReason'];
-  returnNote: string | null;
-  returnedAt: string | null;
-  resubmissions: number;
-  cancelledAt: string | null;
-}
-
-export interface RequestView {
-  id: string;
-  studyId: string;
-  patientId: string;
-  requestingInstitutionId: string;
-  requestedByUserId: string;
-  priority: TaskRecord['priority'];
-  referral: boolean;
-  clinicalNotes: string | null;
-  examCode: string | null;
-  createdAt: string;
-  task: TaskView;
-  /** Clinics see the report once it is signed; centre staff and coordinators see drafts too. */
-  report: ReportView | null;
-}
+export type { RequestView, TaskView } from '@hub/contracts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 

@@ -1,44 +1,15 @@
 import { io, type Socket } from 'socket.io-client';
-import type { Priority, ReturnReason, TaskState } from './types';
-
-/** What every reading event carries: ids and states only; fetch the task or request to see more. */
-export interface TaskEventPayload {
-  taskId: string;
-  requestId: string;
-  centreId: string;
-  state: TaskState;
-  priority: Priority;
-  referral: boolean;
-  dueAt: string;
-  at: string;
-}
+import type { EventsNamespaceMap, ReadingServerEvents } from '@hub/contracts';
 
 /**
- * Server → client events of namespace /events, by name (the hub's ReadingEventMap & EventsSessionMap in
- * libs/reading). Readers hear their centres' task.* events, clinics request.* and report.* of their institution,
- * coordinators everything of their consortium plus sla.*.
+ * Server → client events of namespace /events, by name, as the hub declares them. Readers hear their centres' task.*
+ * events, clinics request.* and report.* of their institution, coordinators everything of their consortium plus sla.*.
  */
-export interface EventPayloads {
-  'task.created': TaskEventPayload;
-  'task.claimed': TaskEventPayload & { holderUserId: string };
-  'task.released': TaskEventPayload & { cause: 'released' | 'lease_expired' };
-  'task.submitted': TaskEventPayload;
-  'task.cancelled': TaskEventPayload;
-  'request.claimed': TaskEventPayload;
-  'request.returned': TaskEventPayload & { reason: ReturnReason; note: string | null };
-  'report.signed': TaskEventPayload & { reportId: string };
-  'report.amended': TaskEventPayload & { reportId: string; addendumSeq: number };
-  'sla.warning': TaskEventPayload & { warnAt: string };
-  'sla.breached': TaskEventPayload;
-  /** Sent once admitted: the rooms ("centre:<id>", "institution:<id>", "consortium:<id>") this socket follows. */
-  ready: { userId: string; rooms: string[] };
-  /** The access token expired: the hub closes the socket right after. */
-  'session.expired': { message: string };
-}
+export type EventPayloads = EventsNamespaceMap;
 
 export type EventName = keyof EventPayloads;
 
-export type ServerToClientEvents = { [N in EventName]: (payload: EventPayloads[N]) => void };
+export type ServerToClientEvents = ReadingServerEvents;
 /** The client sends nothing on /events. */
 export type ClientToServerEvents = Record<string, never>;
 

@@ -1,16 +1,18 @@
-// Wire shapes of the hub API, field for field as the server sends them (dates are ISO strings in JSON).
+// Wire shapes of the hub API, field for field as the server sends them (dates are ISO strings in JSON). Those the
+// server declares in @hub/contracts come from there; the rest are the console's own reading of the API.
+import type { Discipline, Priority, Role, StructuredValue, TaskState, TaskView as Task } from '@hub/contracts';
 
-export type Role =
-  | 'clinic_technician'
-  | 'clinic_doctor'
-  | 'reader'
-  | 'senior_reader'
-  | 'specialist'
-  | 'coordinator'
-  | 'admin'
-  | 'auditor';
-export type Discipline = 'imaging' | 'ecg' | 'lab' | 'pathology';
-export type Priority = 'stat' | 'urgent' | 'routine';
+export type { Discipline, Priority, ReturnReason, Role, TaskSla, TaskState } from '@hub/contracts';
+export type {
+  AddendumView as Addendum,
+  NewReadingRequest,
+  ReportMark,
+  ReportStatus,
+  ReportView as Report,
+  RequestView as ReadingRequest,
+  StructuredValue,
+  TaskView as Task,
+} from '@hub/contracts';
 
 /** The hub's error body for every non-DICOM failure (apps/hub/src/http/exception.filter.ts). */
 export interface ErrorBody {
@@ -146,61 +148,6 @@ export interface Study {
 
 // ---- reading ----
 
-export type TaskState =
-  'queued' | 'claimed' | 'drafted' | 'submitted' | 'reviewing' | 'signed' | 'returned' | 'cancelled';
-
-export type ReturnReason =
-  | 'poor_image_quality'
-  | 'incomplete_study'
-  | 'missing_clinical_information'
-  | 'wrong_patient_or_study'
-  | 'wrong_centre'
-  | 'other';
-
-/** Open tasks: on_time/warning/breached; signed: met/missed; returned or cancelled: null. */
-export type TaskSla = 'on_time' | 'warning' | 'breached' | 'met' | 'missed' | null;
-
-export interface Task {
-  id: string;
-  requestId: string;
-  centreId: string;
-  discipline: Discipline;
-  state: TaskState;
-  priority: Priority;
-  referral: boolean;
-  queuedAt: string;
-  dueAt: string;
-  sla: TaskSla;
-  holderUserId: string | null;
-  leaseExpiresAt: string | null;
-  /** Only present for the lease holder; every write on the task must echo it. */
-  fencingToken?: number;
-  firstClaimedAt: string | null;
-  submittedAt: string | null;
-  signedAt: string | null;
-  returnReason: ReturnReason | null;
-  returnNote: string | null;
-  returnedAt: string | null;
-  resubmissions: number;
-  cancelledAt: string | null;
-}
-
-export interface ReadingRequest {
-  id: string;
-  studyId: string;
-  patientId: string;
-  requestingInstitutionId: string;
-  requestedByUserId: string;
-  priority: Priority;
-  referral: boolean;
-  clinicalNotes: string | null;
-  examCode: string | null;
-  createdAt: string;
-  task: Task;
-  /** Clinics get it only once signed; centre staff and coordinators see drafts too. */
-  report: Report | null;
-}
-
 /** A row of a centre's worklist. */
 export interface QueueItem extends Task {
   examCode: string | null;
@@ -208,72 +155,6 @@ export interface QueueItem extends Task {
   patient: { name: string | null; sex: string | null; birthDate: string | null };
   study: { id: string; description: string | null };
   holder: { userId: string; displayName: string } | null;
-}
-
-export type ReportStatus = 'draft' | 'submitted' | 'signed';
-export type StructuredValue = string | number | boolean | null;
-
-export interface Addendum {
-  id: string;
-  seq: number;
-  text: string;
-  signedBy: { userId: string; displayName: string };
-  signedAt: string;
-  contentHash: string;
-}
-
-/** e.g. the mutual-recognition (互认) HR mark, judged at each read of a signed report. */
-export interface ReportMark {
-  kind: 'mutual_recognition';
-  label: string;
-  validUntil: string | null;
-}
-
-export interface Report {
-  id: string;
-  taskId: string;
-  requestId: string;
-  status: ReportStatus;
-  discipline: Discipline;
-  priority: Priority;
-  referral: boolean;
-  examCode: string | null;
-  clinicalNotes: string | null;
-  centre: { id: string; name: string; institutionName: string };
-  requestingInstitution: { id: string; name: string };
-  study: {
-    id: string;
-    studyInstanceUid: string | null;
-    accessionNumber: string | null;
-    performedAt: string | null;
-    modalities: string[];
-    description: string | null;
-  };
-  patient: { id: string; name: string | null; sex: string | null; birthDate: string | null; localId: string };
-  findings: string;
-  impression: string;
-  structured: Record<string, StructuredValue>;
-  version: number;
-  author: { userId: string; displayName: string } | null;
-  submittedAt: string | null;
-  signedBy: { userId: string; displayName: string } | null;
-  signedAt: string | null;
-  contentHash: string | null;
-  /** false: the stored content no longer matches what was signed. */
-  hashVerified: boolean | null;
-  addenda: Addendum[];
-  marks: ReportMark[];
-}
-
-/** POST /api/requests: give studyId (hub UUID) or studyInstanceUid. */
-export interface NewReadingRequest {
-  studyId?: string;
-  studyInstanceUid?: string;
-  priority: Priority;
-  referral?: boolean;
-  clinicalNotes?: string;
-  examCode?: string;
-  centreId?: string;
 }
 
 export interface RequestListFilters extends PageQuery {

@@ -1,3 +1,4 @@
+import type { SlaStatus } from '@hub/contracts';
 import type { Priority } from '@hub/core';
 
 /** Queue order: STAT first, then urgent, then routine. Stored with the task so the queue index sorts on it. */
@@ -18,7 +19,7 @@ export function warnAt(queuedAt: Date, due: Date): Date {
   return new Date(queuedAt.getTime() + Math.floor((due.getTime() - queuedAt.getTime()) * SLA_WARNING_FRACTION));
 }
 
-export type SlaStatus = 'on_time' | 'warning' | 'breached';
+export type { SlaStatus } from '@hub/contracts';
 
 /** Where an open task stands against its SLA at `now` (a signed one is judged by when it was signed). */
 export function slaStatus(now: Date, queuedAt: Date, due: Date): SlaStatus {

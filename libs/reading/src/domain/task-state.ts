@@ -1,3 +1,4 @@
+import { TASK_STATES, type TaskState } from '@hub/contracts';
 import { DomainError } from '@hub/core';
 
 /**
@@ -10,17 +11,7 @@ import { DomainError } from '@hub/core';
  *   claimed | drafted | reviewing ─return→ returned ─resubmit→ queued
  *   queued | returned ─cancel→ cancelled
  */
-export const TASK_STATES = [
-  'queued',
-  'claimed',
-  'drafted',
-  'submitted',
-  'reviewing',
-  'signed',
-  'returned',
-  'cancelled',
-] as const;
-export type TaskState = (typeof TASK_STATES)[number];
+export { TASK_STATES, type TaskState } from '@hub/contracts';
 
 export const TASK_ACTIONS = [
   'claim',

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Page } from '@hub/core';
+import { PreparedStatement, preparedQuery } from '@hub/db';
 import type { AuditEvent, AuditFilter, AuditOutcome, ChainVerification } from './audit-event.js';
 import { AuditEventEntity } from './entities/audit-event.entity.js';
 
@@ -37,6 +38,8 @@ const values = (row: AuditRow): unknown[] => [
 /** `$first, …` for the twelve columns. */
 const placeholders = (first: number) => Array.from({ length: 12 }, (_, i) => `$${first + i}`).join(', ');
 
+const appendOne = new PreparedStatement<never>(`INSERT INTO audit_events (${COLUMNS}) VALUES (${placeholders(1)})`);
+
 const toEvent = (e: AuditEventEntity): AuditEvent => ({ ...e, outcome: e.outcome as AuditOutcome });
 
 @Injectable()
@@ -45,15 +48,17 @@ export class AuditRepository {
 
   /** id, time and hashes are filled in by the database trigger. */
   async append(row: AuditRow, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.query(`INSERT INTO audit_events (${COLUMNS}) VALUES (${placeholders(1)})`, values(row));
+    await appendOne.run(manager, values(row));
   }
 
   /**
    * Runs a data-modifying `statement` (with RETURNING) and appends the event in the same SQL statement: one round trip,
-   * and the write and its event succeed or fail together. Resolves to the statement's rows.
+   * and the write and its event succeed or fail together. Resolves to the statement's rows. `statement` must be a fixed
+   * text (values go in `params`): the whole is prepared once per connection.
    */
   async appendWith<T>(manager: EntityManager, row: AuditRow, statement: string, params: unknown[]): Promise<T[]> {
-    return manager.query(
+    return preparedQuery<T>(
+      manager,
       `WITH written AS (${statement}),
             audited AS (INSERT INTO audit_events (${COLUMNS}) VALUES (${placeholders(params.length + 1)}))
        SELECT * FROM written`,
@@ -63,7 +68,8 @@ export class AuditRepository {
 
   /**
    * Runs a data-modifying `statement` (with RETURNING) and appends one event per row it returns, in the same SQL
-   * statement: the event's object id, patient id and some of its details are taken from the row's columns.
+   * statement: the event's object id, patient id and some of its details are taken from the row's columns. As with
+   * appendWith, `statement` must be a fixed text.
    */
   async appendPerRow<T>(
     manager: EntityManager,
@@ -75,7 +81,8 @@ export class AuditRepository {
     const p = (i: number) => `$${params.length + i}`;
     const col = (name: string) => `w."${name.replace(/"/g, '""')}"`;
     const detailPairs = (columns.details ?? []).map((name) => `'${name.replace(/'/g, "''")}', ${col(name)}`);
-    return manager.query(
+    return preparedQuery<T>(
+      manager,
       `WITH written AS (${statement}),
             audited AS (
               INSERT INTO audit_events (${COLUMNS})

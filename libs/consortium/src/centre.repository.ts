@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { conflict, type Discipline, type Page, type PageRequest } from '@hub/core';
-import { isUniqueViolation } from '@hub/db';
+import { isUniqueViolation, PreparedStatement } from '@hub/db';
 import { CentreServedInstitutionEntity } from './entities/centre-served-institution.entity.js';
 import { CentreEntity } from './entities/centre.entity.js';
-import type { Centre, NewCentre } from './registry.types.js';
+import type { Centre, CentreForReader, NewCentre, ReadingPrivilege } from './registry.types.js';
 
 interface CentreRow {
   id: string;
@@ -26,6 +26,17 @@ const SELECT_CENTRE = `
          COALESCE((SELECT array_agg(s.institution_id::text ORDER BY s.institution_id)
                      FROM centre_served_institutions s WHERE s.centre_id = c.id), '{}'::text[]) AS served
     FROM centres c`;
+
+const centreById = new PreparedStatement<CentreRow>(`${SELECT_CENTRE} WHERE c.id = $1`);
+
+/** The centre and a reader's privileges in one round trip: every claim, save and sign checks both. */
+const centreAndPrivileges = new PreparedStatement<CentreRow & { privileges: ReadingPrivilege[] }>(
+  `SELECT centre.*,
+          (SELECT coalesce(json_agg(json_build_object('discipline', p.discipline, 'canSign', p.can_sign)
+                                    ORDER BY p.discipline), '[]'::json)
+             FROM reading_privileges p WHERE p.user_id = $2) AS privileges
+     FROM (${SELECT_CENTRE} WHERE c.id = $1) centre`,
+);
 
 const toCentre = (r: CentreRow): Centre => ({
   id: r.id,
@@ -91,8 +102,14 @@ export class CentreRepository {
 
   /** `manager`: read on the caller's transaction (a second pooled connection per request can deadlock the pool). */
   async findById(id: string, manager?: EntityManager): Promise<Centre | null> {
-    const [row]: CentreRow[] = await (manager ?? this.dataSource).query(`${SELECT_CENTRE} WHERE c.id = $1`, [id]);
+    const [row] = await centreById.run(manager ?? this.dataSource, [id]);
     return row ? toCentre(row) : null;
+  }
+
+  /** The centre with the reading privileges of `userId` (any discipline); null when there is no such centre. */
+  async findForReader(id: string, userId: string, manager?: EntityManager): Promise<CentreForReader | null> {
+    const [row] = await centreAndPrivileges.run(manager ?? this.dataSource, [id, userId]);
+    return row ? { centre: toCentre(row), privileges: row.privileges } : null;
   }
 
   /** The centres a consortium runs, or those an institution hosts (its readers work there). */

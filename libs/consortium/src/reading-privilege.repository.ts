@@ -1,8 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, In } from 'typeorm';
+import { PreparedStatement } from '@hub/db';
 import { ReadingPrivilegeEntity } from './entities/reading-privilege.entity.js';
 import type { ReadingPrivilege } from './registry.types.js';
+
+const privilegesOfUser = new PreparedStatement<ReadingPrivilege>(
+  `SELECT discipline, can_sign AS "canSign" FROM reading_privileges WHERE user_id = $1 ORDER BY discipline`,
+);
 
 const toPrivilege = (e: ReadingPrivilegeEntity): ReadingPrivilege => ({ discipline: e.discipline, canSign: e.canSign });
 
@@ -17,11 +22,8 @@ export class ReadingPrivilegeRepository {
       .insert(privileges.map((p) => ({ userId, discipline: p.discipline, canSign: p.canSign })));
   }
 
-  async listFor(userId: string, manager?: EntityManager): Promise<ReadingPrivilege[]> {
-    const rows = await (manager ?? this.dataSource.manager)
-      .getRepository(ReadingPrivilegeEntity)
-      .find({ where: { userId }, order: { discipline: 'ASC' } });
-    return rows.map(toPrivilege);
+  listFor(userId: string, manager?: EntityManager): Promise<ReadingPrivilege[]> {
+    return privilegesOfUser.run(manager ?? this.dataSource, [userId]);
   }
 
   /** Privileges of many users in one query; users without any are absent from the map. */

@@ -5,7 +5,7 @@ import { CentreRepository } from './centre.repository.js';
 import { ConsortiumRepository } from './consortium.repository.js';
 import { InstitutionRepository } from './institution.repository.js';
 import { ReadingPrivilegeRepository } from './reading-privilege.repository.js';
-import type { Centre, Consortium, Institution, ReadingPrivilege } from './registry.types.js';
+import type { Centre, CentreForReader, Consortium, Institution, ReadingPrivilege } from './registry.types.js';
 
 /**
  * Read-only registry look-ups for the other domain libs (reading, recognition, consultation). No caller scope here:
@@ -31,6 +31,11 @@ export class RegistryQueries {
   /** Inside a transaction, pass its manager: a second pooled connection per request can deadlock a busy pool. */
   findCentre(id: string, manager?: EntityManager): Promise<Centre | null> {
     return this.centres.findById(id, manager);
+  }
+
+  /** The centre and the reading privileges of `userId`, in one round trip; null when there is no such centre. */
+  centreForReader(centreId: string, userId: string, manager?: EntityManager): Promise<CentreForReader | null> {
+    return this.centres.findForReader(centreId, userId, manager);
   }
 
   /** Where an institution's studies of a discipline are read: normally exactly one centre. */

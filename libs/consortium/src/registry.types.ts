@@ -38,6 +38,12 @@ export interface ReadingPrivilege {
   canSign: boolean;
 }
 
+/** A centre as one reader sees it: the centre and the reader's privileges (of every discipline). */
+export interface CentreForReader {
+  centre: Centre;
+  privileges: ReadingPrivilege[];
+}
+
 export interface RegistryUser extends UserAccount {
   privileges: ReadingPrivilege[];
 }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditTrail } from '@hub/audit';
 import { type Actor, forbidden, hasRole, notFound, type Page, type PageRequest, type Priority } from '@hub/core';
-import { type Centre, RegistryQueries } from '@hub/consortium';
+import { RegistryQueries } from '@hub/consortium';
 import { StudyAccessGrants } from '@hub/studies';
 import type { TemplateField } from './domain/structured-fields.js';
 import type { TaskState } from './domain/task-state.js';
@@ -116,11 +116,12 @@ export class ReadingQueries {
 
   /** A centre's worklist in claim order: STAT, urgent, routine; referrals first; earliest due first. */
   async queue(actor: Actor, centreId: string, filter: QueueFilter, page: PageRequest): Promise<Page<QueueItem>> {
-    const centre = await this.registry.findCentre(centreId);
-    if (!centre || (actor.consortiumId !== null && centre.consortiumId !== actor.consortiumId)) {
+    const reader = await this.registry.centreForReader(centreId, actor.userId);
+    if (!reader || (actor.consortiumId !== null && reader.centre.consortiumId !== actor.consortiumId)) {
       throw notFound('Centre', centreId);
     }
-    if (!mayViewQueue(actor, centre, await this.registry.privilegesOf(actor.userId))) {
+    const { centre } = reader;
+    if (!mayViewQueue(actor, centre, reader.privileges)) {
       await this.denied('reading.queue.read', 'centre', centreId, null);
       throw forbidden(`Only the privileged readers of ${centre.name} and coordinators see its queue`);
     }
@@ -199,12 +200,8 @@ export class ReadingQueries {
   async viewerOf(actor: Actor, task: TaskRecord, m?: EntityManager): Promise<Viewer | null> {
     if (isRequester(actor, task.requestingInstitutionId)) return 'requester';
     if (hasRole(actor, 'coordinator') && actor.consortiumId === task.consortiumId) return 'coordinator';
-    const centre: Centre | null = await this.registry.findCentre(task.centreId, m);
-    if (
-      centre &&
-      isCentreStaff(actor, centre) &&
-      privilegeFor(await this.registry.privilegesOf(actor.userId, m), centre.discipline)
-    ) {
+    const reader = await this.registry.centreForReader(task.centreId, actor.userId, m);
+    if (reader && isCentreStaff(actor, reader.centre) && privilegeFor(reader.privileges, reader.centre.discipline)) {
       return 'centre';
     }
     const manager = m ?? this.dataSource.manager;

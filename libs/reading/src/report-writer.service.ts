@@ -88,9 +88,8 @@ export class ReportWriter {
 
   /** Makes the report final: immutable from now on, with signer, time and content hash; the clinic hears at once. */
   sign(actor: Actor, taskId: string, token: number): Promise<TaskRecord> {
-    return this.leases.withLease(actor, taskId, token, 'sign', async (m, task) => {
-      const centre = (await this.registry.findCentre(task.centreId, m))!;
-      const privilege = privilegeFor(await this.registry.privilegesOf(actor.userId, m), task.discipline);
+    return this.leases.withLease(actor, taskId, token, 'sign', async (m, task, { centre, privileges }) => {
+      const privilege = privilegeFor(privileges, task.discipline);
       const refusal = signOffRefusal({
         state: task.state,
         twoStepSignoff: centre.twoStepSignoff,
@@ -187,8 +186,8 @@ export class ReportWriter {
         );
         if (!row) throw notFound('Report', reportId);
         const task = (await loadTask(m, row.taskId))!;
-        const centre = (await this.registry.findCentre(task.centreId, m))!;
-        const privilege = privilegeFor(await this.registry.privilegesOf(actor.userId, m), task.discipline);
+        const { centre, privileges } = (await this.registry.centreForReader(task.centreId, actor.userId, m))!;
+        const privilege = privilegeFor(privileges, task.discipline);
         if (!isCentreStaff(actor, centre) || !privilege?.canSign) {
           throw new AuditedRefusal(
             { action: 'reading.report.addendum', objectType: 'report', objectId: reportId, patientId: task.patientId },

@@ -3,8 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditedRefusal, AuditTrail, recordRefusals } from '@hub/audit';
 import { type Actor, conflict, forbidden, HUB_CONFIG, type HubConfig, notFound } from '@hub/core';
-import { type Centre, RegistryQueries } from '@hub/consortium';
-import { returningRows } from '@hub/db';
+import { type CentreForReader, RegistryQueries } from '@hub/consortium';
+import { PreparedStatement } from '@hub/db';
 import { leaseRefusal } from './domain/lease.js';
 import { transition, type TaskAction } from './domain/task-state.js';
 import { privilegeFor, readRefusal } from './reading-access.js';
@@ -13,6 +13,24 @@ import { taskEvent } from './task-events.js';
 import { loadTask, NO_LEASE, TASK_RECORD_COLUMNS, type TaskRecord, updateTask } from './task-store.js';
 
 export type ClaimStage = 'read' | 'review';
+
+/**
+ * Tasks whose lease ran out, back to where they were claimed from. Two texts (one centre, all centres) so that each
+ * gets a generic plan that uses the lease index; the claim likewise names its state as a literal, which the queue's
+ * partial indexes need.
+ */
+const requeueExpiredLeases = (where: string) =>
+  new PreparedStatement<TaskRecord>(
+    `UPDATE reading_tasks t
+        SET state = CASE t.state WHEN 'reviewing' THEN 'submitted' ELSE 'queued' END,
+            holder_user_id = NULL, lease_expires_at = NULL, updated_at = now()
+       FROM reading_requests r
+      WHERE r.id = t.request_id
+        AND t.id IN (SELECT id FROM reading_tasks WHERE ${where} FOR UPDATE SKIP LOCKED)
+     RETURNING ${TASK_RECORD_COLUMNS}`,
+  );
+const requeueExpiredOfCentre = requeueExpiredLeases('centre_id = $1 AND lease_expires_at < now()');
+const requeueAllExpired = requeueExpiredLeases('lease_expires_at < now()');
 
 /**
  * Claims under a lease with a fencing token. A claim is one statement: the next task in queue order, locked with
@@ -30,8 +48,7 @@ export class TaskLeases {
 
   /** The next task of the centre for this reader, or null when nothing is claimable. */
   async claimNext(actor: Actor, centreId: string, stage: ClaimStage): Promise<TaskRecord | null> {
-    const centre = await this.centreFor(actor, centreId);
-    const privileges = await this.registry.privilegesOf(actor.userId);
+    const { centre, privileges } = await this.centreFor(actor, centreId);
     const refusal =
       readRefusal(actor, centre, privileges) ??
       (stage === 'review' && !privilegeFor(privileges, centre.discipline)?.canSign
@@ -39,6 +56,7 @@ export class TaskLeases {
         : null);
     if (refusal) await this.refuse('reading.task.claim', 'centre', centreId, null, refusal);
     const released = await this.requeueExpired(centreId);
+    const from = stage === 'read' ? 'queued' : 'submitted';
     // One statement, so no transaction of its own: take the next task, move it to its leased state with the token
     // increased, return it with its request, and write the audit event.
     const [claimed = null] = await this.audit.recordPerRow<TaskRecord>(
@@ -46,12 +64,12 @@ export class TaskLeases {
       { action: 'reading.task.claim', objectType: 'reading_task', details: { centreId, stage } },
       { objectId: 'id', patientId: 'patientId', details: ['fencingToken'] },
       `UPDATE reading_tasks t
-          SET state = $5, holder_user_id = $4, lease_expires_at = now() + make_interval(secs => $6),
+          SET state = $4, holder_user_id = $3, lease_expires_at = now() + make_interval(secs => $5),
               fencing_token = t.fencing_token + 1, first_claimed_at = coalesce(t.first_claimed_at, now()),
               updated_at = now()
          FROM (SELECT id FROM reading_tasks
-                WHERE centre_id = $1 AND state = $2
-                  AND ($3::boolean IS FALSE OR submitted_by IS DISTINCT FROM $4)
+                WHERE centre_id = $1 AND state = '${from}'
+                  AND ($2::boolean IS FALSE OR submitted_by IS DISTINCT FROM $3)
                 ORDER BY priority_rank, referral_rank, due_at, id
                 LIMIT 1 FOR UPDATE SKIP LOCKED) next,
               reading_requests r
@@ -59,10 +77,9 @@ export class TaskLeases {
        RETURNING ${TASK_RECORD_COLUMNS}`,
       [
         centreId,
-        stage === 'read' ? 'queued' : 'submitted',
         stage === 'review' && centre.twoStepSignoff,
         actor.userId,
-        transition(stage === 'read' ? 'queued' : 'submitted', 'claim'),
+        transition(from, 'claim'),
         this.config.READING_LEASE_SECONDS,
       ],
     );
@@ -104,21 +121,22 @@ export class TaskLeases {
 
   /**
    * Runs `write` on the task locked, after checking the caller holds its current lease with `token` and that `action`
-   * (if any) is allowed in its state; publishes the events `write` returns once the transaction has committed.
+   * (if any) is allowed in its state; `write` also gets the task's centre with the caller's privileges. Publishes the
+   * events `write` returns once the transaction has committed.
    */
   async withLease(
     actor: Actor,
     taskId: string,
     token: number,
     action: TaskAction | null,
-    write: (m: EntityManager, task: TaskRecord) => Promise<ReadingEvent[]>,
+    write: (m: EntityManager, task: TaskRecord, reader: CentreForReader) => Promise<ReadingEvent[]>,
   ): Promise<TaskRecord> {
     const { task, events } = await recordRefusals(this.audit, () =>
       this.dataSource.transaction(async (m) => {
         const locked = await loadTask(m, taskId, true);
         if (!locked) throw notFound('Task', taskId);
-        const centre = await this.centreFor(actor, locked.centreId, m);
-        const denied = readRefusal(actor, centre, await this.registry.privilegesOf(actor.userId, m));
+        const reader = await this.centreFor(actor, locked.centreId, m);
+        const denied = readRefusal(actor, reader.centre, reader.privileges);
         if (denied) {
           throw new AuditedRefusal(
             {
@@ -134,7 +152,7 @@ export class TaskLeases {
         const refusal = leaseRefusal(locked, actor.userId, String(token), new Date());
         if (refusal) throw conflict(refusal, { fencingToken: Number(locked.fencingToken) });
         if (action) transition(locked.state, action);
-        const written = await write(m, locked);
+        const written = await write(m, locked, reader);
         return { task: (await loadTask(m, taskId))!, events: written };
       }),
     );
@@ -147,19 +165,9 @@ export class TaskLeases {
    * the drafts stay with them for the next reader. Resolves to the events to publish.
    */
   async requeueExpired(centreId?: string): Promise<ReadingEvent[]> {
-    const rows = await returningRows<TaskRecord>(
-      this.dataSource.manager,
-      `UPDATE reading_tasks t
-          SET state = CASE t.state WHEN 'reviewing' THEN 'submitted' ELSE 'queued' END,
-              holder_user_id = NULL, lease_expires_at = NULL, updated_at = now()
-         FROM reading_requests r
-        WHERE r.id = t.request_id
-          AND t.id IN (SELECT id FROM reading_tasks
-                        WHERE lease_expires_at < now() AND ($1::uuid IS NULL OR centre_id = $1)
-                        FOR UPDATE SKIP LOCKED)
-       RETURNING ${TASK_RECORD_COLUMNS}`,
-      [centreId ?? null],
-    );
+    const rows = centreId
+      ? await requeueExpiredOfCentre.run(this.dataSource, [centreId])
+      : await requeueAllExpired.run(this.dataSource, []);
     return rows.map((task) =>
       taskEvent('task.released', { centreId: task.centreId }, task, { cause: 'lease_expired' }),
     );
@@ -177,11 +185,12 @@ export class TaskLeases {
     throw forbidden(reason);
   }
 
-  private async centreFor(actor: Actor, centreId: string, m?: EntityManager): Promise<Centre> {
-    const centre = await this.registry.findCentre(centreId, m);
-    if (!centre || (actor.consortiumId !== null && centre.consortiumId !== actor.consortiumId)) {
+  /** The centre with the caller's privileges; 404 for a centre of another consortium. */
+  private async centreFor(actor: Actor, centreId: string, m?: EntityManager): Promise<CentreForReader> {
+    const reader = await this.registry.centreForReader(centreId, actor.userId, m);
+    if (!reader || (actor.consortiumId !== null && reader.centre.consortiumId !== actor.consortiumId)) {
       throw notFound('Centre', centreId);
     }
-    return centre;
+    return reader;
   }
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DataSource } from 'typeorm';
-import { buildDataSourceOptions, PreparedStatement } from '@hub/db';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { buildDataSourceOptions, PreparedStatement, preparedQuery } from '@hub/db';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 
 describe('PreparedStatement against PostgreSQL', () => {
@@ -43,8 +43,27 @@ describe('PreparedStatement against PostgreSQL', () => {
     expect(seen).toEqual([{ v: 'uncommitted' }]);
   });
 
-  it('passes PostgreSQL errors on with their SQLSTATE and releases the connection', async () => {
-    await expect(countryOf.run(ds, ['CN', 'not a number'])).rejects.toMatchObject({ code: '22P02' });
+  it('passes PostgreSQL errors on as QueryFailedError with their SQLSTATE and releases the connection', async () => {
+    const failure = await countryOf.run(ds, ['CN', 'not a number']).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(QueryFailedError);
+    expect(failure).toMatchObject({ code: '22P02' });
     expect(await countryOf.run(ds, ['CN', 2])).toEqual([{ code: 'CN', echoed: 2 }]);
+  });
+
+  it("prepares a composed text once and answers the rows of an UPDATE … RETURNING, not TypeORM's [rows, count]", async () => {
+    const text = `UPDATE composed_counter SET n = n + $1 RETURNING n`;
+    const answers = await ds.transaction(async (m) => {
+      await m.query('CREATE TEMP TABLE composed_counter (n int) ON COMMIT DROP');
+      await m.query('INSERT INTO composed_counter VALUES (0)');
+      return [
+        await preparedQuery<{ n: number }>(m, text, [2]),
+        await preparedQuery<{ n: number }>(m, text, [3]),
+        ((await m.query('SELECT statement FROM pg_prepared_statements')) as { statement: string }[]).map(
+          (r) => r.statement,
+        ),
+      ];
+    });
+    expect(answers.slice(0, 2)).toEqual([[{ n: 2 }], [{ n: 5 }]]);
+    expect((answers[2] as string[]).filter((s) => s === text)).toHaveLength(1);
   });
 });

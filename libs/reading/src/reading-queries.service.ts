@@ -9,7 +9,7 @@ import type { TemplateField } from './domain/structured-fields.js';
 import type { TaskState } from './domain/task-state.js';
 import { isCentreStaff, isRequester, mayViewQueue, privilegeFor } from './reading-access.js';
 import { type RequestView, type TaskView, toRequestView, toTaskView } from './reading-views.js';
-import { loadReportView } from './report-store.js';
+import { loadReportView, templateFieldsOf } from './report-store.js';
 import { ReportMarks } from './signed-report-hooks.js';
 import type { ReportView } from './report-view.js';
 import { loadTask, loadTaskOfRequest, TASK_RECORD_COLUMNS, type TaskRecord } from './task-store.js';
@@ -189,11 +189,7 @@ export class ReadingQueries {
   /** The structured fields of an exam's template in the caller's consortium (labels for printing), if any. */
   async templateFields(actor: Actor, examCode: string | null): Promise<TemplateField[] | null> {
     if (!examCode || !actor.consortiumId) return null;
-    const [row]: { fields: TemplateField[] }[] = await this.dataSource.query(
-      'SELECT fields FROM report_templates WHERE consortium_id = $1 AND exam_code = $2',
-      [actor.consortiumId, examCode],
-    );
-    return row?.fields ?? null;
+    return templateFieldsOf(this.dataSource, actor.consortiumId, examCode);
   }
 
   /** Whether the caller sees this task at all, and as whom. */

@@ -1,5 +1,7 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { PreparedStatement } from '@hub/db';
 import { addendumHash, reportContentHash } from './domain/report-hash.js';
+import type { TemplateField } from './domain/structured-fields.js';
 import type { AddendumView, ReportStatus, ReportView, StructuredValue } from './report-view.js';
 
 /** The report row of a task as the writers need it. */
@@ -20,12 +22,30 @@ export interface ReportRow {
 const REPORT_COLUMNS = `id, task_id AS "taskId", status, findings, impression, structured, version,
   author_user_id AS "authorUserId", signed_by AS "signedBy", signed_at AS "signedAt", content_hash AS "contentHash"`;
 
+const reportRowOfTask = new PreparedStatement<ReportRow>(`SELECT ${REPORT_COLUMNS} FROM reports WHERE task_id = $1`);
+
 export async function reportOfTask(m: EntityManager, taskId: string): Promise<ReportRow | null> {
-  const rows: ReportRow[] = await m.query(`SELECT ${REPORT_COLUMNS} FROM reports WHERE task_id = $1`, [taskId]);
-  return rows[0] ?? null;
+  const [row] = await reportRowOfTask.run(m, [taskId]);
+  return row ?? null;
+}
+
+const templateFieldsOfExam = new PreparedStatement<{ fields: TemplateField[] }>(
+  'SELECT fields FROM report_templates WHERE consortium_id = $1 AND exam_code = $2',
+);
+
+/** The structured fields the consortium's template for an exam defines, if it has one. */
+export async function templateFieldsOf(
+  source: DataSource | EntityManager,
+  consortiumId: string,
+  examCode: string,
+): Promise<TemplateField[] | null> {
+  const [row] = await templateFieldsOfExam.run(source, [consortiumId, examCode]);
+  return row?.fields ?? null;
 }
 
 interface ViewRow extends Omit<ReportView, 'hashVerified' | 'addenda' | 'signedAt' | 'submittedAt'> {
+  /** signedAt as PostgreSQL writes a timestamptz in JSON. */
+  addenda: AddendumView[];
   signedAt: Date | null;
   submittedAt: Date | null;
   studyId: string;
@@ -36,13 +56,12 @@ interface ViewRow extends Omit<ReportView, 'hashVerified' | 'addenda' | 'signedA
   authorName: string;
 }
 
-/** Everything a report shows, in one query; null when the task has no report yet. */
-export async function loadReportView(
-  m: EntityManager,
-  where: 'rp.id' | 'rp.task_id',
-  id: string,
-): Promise<ReportView | null> {
-  const rows: ViewRow[] = await m.query(
+/**
+ * Everything a report shows, addenda included, in one statement. Nine tables: planning it took longer than running it
+ * (about 6 ms against 0.6), so each of the two texts is prepared once per connection.
+ */
+const reportViewBy = (where: 'rp.id' | 'rp.task_id') =>
+  new PreparedStatement<ViewRow>(
     `SELECT rp.id, rp.task_id AS "taskId", t.request_id AS "requestId", rp.status, t.discipline, r.priority, r.referral,
             r.exam_code AS "examCode", r.clinical_notes AS "clinicalNotes",
             json_build_object('id', c.id, 'name', c.name, 'institutionName', hi.name) AS centre,
@@ -60,7 +79,13 @@ export async function loadReportView(
             rp.findings, rp.impression, rp.structured, rp.version,
             rp.author_user_id AS "authorId", au.display_name AS "authorName", t.submitted_at AS "submittedAt",
             rp.signed_by AS "signedById", su.display_name AS "signedByName", rp.signed_at AS "signedAt",
-            rp.content_hash AS "contentHash"
+            rp.content_hash AS "contentHash",
+            coalesce((SELECT json_agg(json_build_object(
+                               'id', a.id, 'seq', a.seq, 'text', a.text,
+                               'signedBy', json_build_object('userId', u.id, 'displayName', u.display_name),
+                               'signedAt', a.signed_at, 'contentHash', a.content_hash) ORDER BY a.seq)
+                        FROM report_addenda a JOIN users u ON u.id = a.signed_by
+                       WHERE a.report_id = rp.id), '[]'::json) AS addenda
        FROM reports rp
        JOIN reading_tasks t ON t.id = rp.task_id
        JOIN reading_requests r ON r.id = t.request_id
@@ -71,19 +96,22 @@ export async function loadReportView(
        JOIN users au ON au.id = rp.author_user_id
        LEFT JOIN users su ON su.id = rp.signed_by
       WHERE ${where} = $1`,
-    [id],
   );
-  const row = rows[0];
+const reportViewStatements = { 'rp.id': reportViewBy('rp.id'), 'rp.task_id': reportViewBy('rp.task_id') };
+
+/** Everything a report shows; null when the task has no report yet. */
+export async function loadReportView(
+  m: EntityManager,
+  where: 'rp.id' | 'rp.task_id',
+  id: string,
+): Promise<ReportView | null> {
+  const [row] = await reportViewStatements[where].run(m, [id]);
   if (!row) return null;
-  const addenda: AddendumView[] = (
-    await m.query(
-      `SELECT a.id, a.seq, a.text, json_build_object('userId', u.id, 'displayName', u.display_name) AS "signedBy",
-              a.signed_at AS "signedAt", a.content_hash AS "contentHash"
-         FROM report_addenda a JOIN users u ON u.id = a.signed_by WHERE a.report_id = $1 ORDER BY a.seq`,
-      [row.id],
-    )
-  ).map((a: AddendumView & { signedAt: Date }) => ({ ...a, signedAt: a.signedAt.toISOString() }));
-  const { studyId, patientId, signedById, signedByName, authorId, authorName, signedAt, submittedAt, ...rest } = row;
+  const addenda = row.addenda.map((a) => ({ ...a, signedAt: new Date(a.signedAt).toISOString() }));
+  const { studyId, patientId, signedById, signedByName, authorId, authorName, signedAt, submittedAt, ...rest } = {
+    ...row,
+    addenda,
+  };
   const reportHashHolds =
     signedById && signedAt && row.contentHash
       ? reportContentHash({

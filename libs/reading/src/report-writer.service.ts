@@ -11,7 +11,7 @@ import { structuredProblems, type TemplateField } from './domain/structured-fiel
 import { transition } from './domain/task-state.js';
 import { isCentreStaff, privilegeFor } from './reading-access.js';
 import { ReadingEventBus } from './reading-events.js';
-import { type ReportRow, reportOfTask } from './report-store.js';
+import { type ReportRow, reportOfTask, templateFieldsOf } from './report-store.js';
 import { SignedReportHooks } from './signed-report-hooks.js';
 import type { StructuredValue } from './report-view.js';
 import { TaskLeases } from './task-leases.service.js';
@@ -245,11 +245,7 @@ export class ReportWriter {
 
   private async templateFields(m: EntityManager, task: TaskRecord): Promise<TemplateField[] | null> {
     if (!task.examCode) return null;
-    const [row]: { fields: TemplateField[] }[] = await m.query(
-      'SELECT fields FROM report_templates WHERE consortium_id = $1 AND exam_code = $2',
-      [task.consortiumId, task.examCode],
-    );
-    return row?.fields ?? null;
+    return templateFieldsOf(m, task.consortiumId, task.examCode);
   }
 
   private record(m: EntityManager, action: string, task: TaskRecord, details: Record<string, unknown>): Promise<void> {

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { preparedQuery } from '@hub/db';
 import type { Discipline, Priority } from '@hub/core';
 import type { ReturnReason } from './domain/return-reasons.js';
 import type { TaskState } from './domain/task-state.js';
@@ -52,7 +53,8 @@ export const TASK_RECORD_COLUMNS = `
 
 /** The task (with its request) of `where`, locked for the rest of the transaction when `forUpdate`. */
 async function loadOne(m: EntityManager, where: string, id: string, forUpdate: boolean): Promise<TaskRecord | null> {
-  const rows: TaskRecord[] = await m.query(
+  const rows = await preparedQuery<TaskRecord>(
+    m,
     `SELECT ${TASK_RECORD_COLUMNS} FROM reading_tasks t JOIN reading_requests r ON r.id = t.request_id
       WHERE ${where} = $1 ${forUpdate ? 'FOR UPDATE OF t' : ''}`,
     [id],
@@ -64,11 +66,14 @@ export const loadTask = (m: EntityManager, taskId: string, forUpdate = false) =>
 export const loadTaskOfRequest = (m: EntityManager, requestId: string, forUpdate = false) =>
   loadOne(m, 't.request_id', requestId, forUpdate);
 
-/** Column changes of one task, written with updated_at; the caller has checked the transition. */
+/**
+ * Column changes of one task, written with updated_at; the caller has checked the transition. Each caller changes a
+ * fixed set of columns, so the statement is prepared per set.
+ */
 export async function updateTask(m: EntityManager, taskId: string, changes: Record<string, unknown>): Promise<void> {
   const columns = Object.keys(changes);
   const sets = columns.map((c, i) => `${c} = $${i + 2}`).join(', ');
-  await m.query(`UPDATE reading_tasks SET ${sets}, updated_at = now() WHERE id = $1`, [
+  await preparedQuery(m, `UPDATE reading_tasks SET ${sets}, updated_at = now() WHERE id = $1`, [
     taskId,
     ...columns.map((c) => changes[c]),
   ]);

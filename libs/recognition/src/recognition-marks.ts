@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { PreparedStatement } from '@hub/db';
 import { type ReportMark, ReportMarks } from '@hub/reading';
 import { hrMark, judge } from './domain/recognisability.js';
 import { QC_PASSED_WHEN_PERFORMED } from './recognition-sql.js';
@@ -13,6 +14,17 @@ interface MarkRow {
   hrScope: string | null;
 }
 
+/** Runs on every read of a signed report. */
+const markOfReport = new PreparedStatement<MarkRow>(
+  `SELECT r.performed_at AS "performedAt", r.withdrawn_at AS "withdrawnAt", ${QC_PASSED_WHEN_PERFORMED} AS "qcPassed",
+          it.validity_days AS "validityDays", it.active, st.hr_scope AS "hrScope"
+     FROM recognisable_results r
+     JOIN institutions i ON i.id = r.performing_institution_id AND i.consortium_id = r.consortium_id
+     LEFT JOIN recognition_items it ON it.consortium_id = r.consortium_id AND it.code = r.item_code
+     LEFT JOIN recognition_settings st ON st.consortium_id = r.consortium_id
+    WHERE r.report_id = $1`,
+);
+
 /** Puts the HR mark on a signed report while its result is recognisable (judged at each read, like a look-up). */
 @Injectable()
 export class RecognitionMarks implements OnModuleInit {
@@ -23,16 +35,7 @@ export class RecognitionMarks implements OnModuleInit {
   }
 
   async of(m: EntityManager, reportId: string, now = new Date()): Promise<ReportMark[]> {
-    const [row]: MarkRow[] = await m.query(
-      `SELECT r.performed_at AS "performedAt", r.withdrawn_at AS "withdrawnAt", ${QC_PASSED_WHEN_PERFORMED} AS "qcPassed",
-              it.validity_days AS "validityDays", it.active, st.hr_scope AS "hrScope"
-         FROM recognisable_results r
-         JOIN institutions i ON i.id = r.performing_institution_id AND i.consortium_id = r.consortium_id
-         LEFT JOIN recognition_items it ON it.consortium_id = r.consortium_id AND it.code = r.item_code
-         LEFT JOIN recognition_settings st ON st.consortium_id = r.consortium_id
-        WHERE r.report_id = $1`,
-      [reportId],
-    );
+    const [row] = await markOfReport.run(m, [reportId]);
     if (!row?.hrScope) return [];
     const judgement = judge(now, {
       performedAt: row.performedAt,

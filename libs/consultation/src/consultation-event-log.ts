@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { isUniqueViolation } from '@hub/db';
+import { isUniqueViolation, PreparedStatement } from '@hub/db';
+import { GroupWriter } from './group-writer.js';
 import type { MdtEvent, MdtEventPayloads, MdtEventType } from './realtime/mdt-events.js';
 
 export interface NewMdtEvent<T extends MdtEventType = MdtEventType> {
@@ -33,12 +34,58 @@ const EVENT_COLUMNS = `e.seq::int AS seq, e.consultation_id AS "consultationId",
   e.actor_name AS "actorName", to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt",
   e.payload`;
 
+/** Most events one group commit writes. */
+const MAX_GROUP = 200;
+
+/**
+ * A group of events (JSON array, `ord` their order), each into its open room with the room's next sequence numbers,
+ * in one statement: a client message id written before answers that event as a duplicate; a room that is closed or
+ * gone gets nothing. The rooms are locked in id order, so two replicas' groups cannot deadlock.
+ */
+const appendGroupWhileOpen = new PreparedStatement<MdtEvent & { ord: number; duplicate: boolean }>(
+  `WITH input AS (
+     SELECT * FROM jsonb_to_recordset($1::jsonb)
+       AS x(ord int, consultation_id uuid, type text, actor_user_id uuid, actor_name text, client_msg_id text,
+            payload jsonb)),
+   existing AS (
+     SELECT i.ord, e.consultation_id, e.seq FROM input i
+       JOIN consultation_events e ON e.consultation_id = i.consultation_id AND e.actor_user_id = i.actor_user_id
+                                 AND e.client_msg_id = i.client_msg_id),
+   fresh AS (SELECT i.* FROM input i WHERE NOT EXISTS (SELECT 1 FROM existing x WHERE x.ord = i.ord)),
+   locked AS (
+     SELECT c.id, c.last_seq FROM consultations c
+      WHERE c.id IN (SELECT consultation_id FROM fresh) AND c.state IN ('scheduled', 'live')
+      ORDER BY c.id FOR UPDATE),
+   planned AS (
+     SELECT f.*, l.last_seq + row_number() OVER (PARTITION BY f.consultation_id ORDER BY f.ord) AS seq
+       FROM fresh f JOIN locked l ON l.id = f.consultation_id),
+   numbered AS (
+     UPDATE consultations c SET last_seq = p.top
+       FROM (SELECT consultation_id, max(seq) AS top FROM planned GROUP BY consultation_id) p
+      WHERE c.id = p.consultation_id),
+   e AS (
+     INSERT INTO consultation_events (consultation_id, seq, type, actor_user_id, actor_name, client_msg_id, payload)
+     SELECT consultation_id, seq, type, actor_user_id, actor_name, client_msg_id, payload FROM planned
+     RETURNING *)
+   SELECT p.ord, false AS duplicate, ${EVENT_COLUMNS}
+     FROM e JOIN planned p ON p.consultation_id = e.consultation_id AND p.seq = e.seq
+   UNION ALL
+   SELECT x.ord, true AS duplicate, ${EVENT_COLUMNS}
+     FROM existing x JOIN consultation_events e ON e.consultation_id = x.consultation_id AND e.seq = x.seq`,
+);
+
 /**
  * The live room's durable log. An event gets the consultation's next sequence number in the statement that stores it
  * (the consultation row is locked for that statement only), so numbers have no gaps and commit in order.
  */
 @Injectable()
 export class ConsultationEventLog {
+  /** Room events outside a transaction, committed in groups (see GroupWriter). */
+  private readonly groups = new GroupWriter<NewMdtEvent, PromiseSettledResult<AppendedEvent | null>>(
+    (inputs) => this.appendGroup(inputs),
+    MAX_GROUP,
+  );
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Stores the event with the next sequence number; throws if the consultation does not exist. */
@@ -48,9 +95,71 @@ export class ConsultationEventLog {
     return appended;
   }
 
-  /** Like append, but only while the room is open (scheduled or live); null when it is not (or does not exist). */
-  appendWhileOpen<T extends MdtEventType>(input: NewMdtEvent<T>, m?: EntityManager): Promise<AppendedEvent | null> {
-    return this.appendIf(input, true, m);
+  /**
+   * Like append, but only while the room is open (scheduled or live); null when it is not (or does not exist).
+   * Outside a transaction the event is committed with the others that arrive meanwhile (group commit).
+   */
+  async appendWhileOpen<T extends MdtEventType>(
+    input: NewMdtEvent<T>,
+    m?: EntityManager,
+  ): Promise<AppendedEvent | null> {
+    if (m) return this.appendIf(input, true, m);
+    const outcome = await this.groups.submit(input);
+    if (outcome.status === 'rejected') throw outcome.reason;
+    return outcome.value;
+  }
+
+  /**
+   * One statement for the group. A message repeated within the group is the first one's duplicate. A group whose
+   * statement fails (one event PostgreSQL refuses, or a write of the same message elsewhere at the same moment) is
+   * written again one event at a time, so each event gets its own outcome and one bad event fails no other.
+   */
+  private async appendGroup(inputs: NewMdtEvent[]): Promise<PromiseSettledResult<AppendedEvent | null>[]> {
+    const firstOf = new Map<string, number>();
+    const repeats = new Map<number, number>();
+    const unique: { ord: number; input: NewMdtEvent }[] = [];
+    inputs.forEach((input, ord) => {
+      const key =
+        input.clientMsgId === null ? null : `${input.consultationId} ${input.actorUserId} ${input.clientMsgId}`;
+      const first = key === null ? undefined : firstOf.get(key);
+      if (first !== undefined) return void repeats.set(ord, first);
+      if (key !== null) firstOf.set(key, ord);
+      unique.push({ ord, input });
+    });
+    let rows: (MdtEvent & { ord: number; duplicate: boolean })[];
+    try {
+      rows = await appendGroupWhileOpen.run(this.dataSource, [
+        JSON.stringify(
+          unique.map(({ ord, input }) => ({
+            ord,
+            consultation_id: input.consultationId,
+            type: input.type,
+            actor_user_id: input.actorUserId,
+            actor_name: input.actorName,
+            client_msg_id: input.clientMsgId,
+            payload: input.payload,
+          })),
+        ),
+      ]);
+    } catch {
+      const out: PromiseSettledResult<AppendedEvent | null>[] = [];
+      for (const input of inputs) {
+        out.push(
+          await this.appendIf(input, true).then(
+            (value) => ({ status: 'fulfilled', value }) as const,
+            (reason: unknown) => ({ status: 'rejected', reason }) as const,
+          ),
+        );
+      }
+      return out;
+    }
+    const byOrd = new Map(rows.map(({ ord, duplicate, ...event }) => [ord, { event, duplicate }]));
+    return inputs.map((_, ord) => {
+      const first = repeats.get(ord);
+      const written = byOrd.get(first ?? ord);
+      const value = written && first !== undefined ? { event: written.event, duplicate: true } : (written ?? null);
+      return { status: 'fulfilled', value };
+    });
   }
 
   private async appendIf<T extends MdtEventType>(

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { JwtService } from '@nestjs/jwt';
 import request from 'supertest';
-import { type MdtAck, type MdtEvent, reduceRoomState } from '@hub/consultation';
+import { ConsultationEventLog, type MdtAck, type MdtEvent, reduceRoomState } from '@hub/consultation';
 import { openConsultation } from '../../support/consultations.js';
 import { postAs } from '../../support/http.js';
 import { connectMdt, type MdtClient, refusedMdtHandshake, settle } from '../../support/mdt.js';
@@ -247,6 +247,64 @@ describe('Live MDT rooms on socket.io /mdt', () => {
     expect(await stored(c.id, `type = 'presence.left'`)).toBe(1);
   });
 
+  it('numbers a burst from several sockets in two rooms without a gap, each socket’s messages in the order sent', async () => {
+    const rooms = [await openConsultation(t, a), await openConsultation(t, a)];
+    const senders = await Promise.all(
+      rooms.flatMap((c) =>
+        [c.chair.token, c.specialist.token].map(async (token) => ({ c, ...(await enter(token, c.id)) })),
+      ),
+    );
+    // Every socket sends its messages without waiting for acks, all at once: they are committed in groups.
+    const sent = await Promise.all(
+      senders.map(async ({ c, client }) => {
+        const messages = Array.from({ length: 8 }, (_, i) => chat(`burst ${i}`));
+        const acks = await Promise.all(messages.map((m) => client.send('chat.send', m)));
+        return { c, messages, seqs: acks.map(seqOf) };
+      }),
+    );
+    for (const c of rooms) {
+      const rows = await t.sql<{ seq: number; client_msg_id: string | null }>(
+        'SELECT seq::int AS seq, client_msg_id FROM consultation_events WHERE consultation_id = $1 ORDER BY seq',
+        [c.id],
+      );
+      expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
+      const [lastSeq] = await t.sql<{ last_seq: number }>('SELECT last_seq::int FROM consultations WHERE id = $1', [
+        c.id,
+      ]);
+      expect(lastSeq!.last_seq).toBe(rows.length);
+      for (const s of sent.filter((x) => x.c === c)) {
+        // Acked seqs are the stored ones, rising in the order the socket sent.
+        expect(s.seqs).toEqual([...s.seqs].sort((x, y) => x - y));
+        const storedSeqs = s.messages.map((m) => rows.find((r) => r.client_msg_id === m.clientMsgId)?.seq);
+        expect(storedSeqs).toEqual(s.seqs);
+      }
+    }
+  });
+
+  it('fails only the event PostgreSQL refuses when it shares a group commit with others', async () => {
+    const c = await openConsultation(t, a);
+    const log = t.app.get(ConsultationEventLog);
+    const before = await stored(c.id);
+    const entry = (text: string) => ({
+      consultationId: c.id,
+      type: 'chat.message' as const,
+      actorUserId: c.chair.id,
+      actorName: 'chair',
+      clientMsgId: mid(),
+      payload: { clientMsgId: 'x', text },
+    });
+    // Past the socket's validation (which refuses U+0000), straight into one group with two good events.
+    const outcomes = await Promise.allSettled([
+      log.appendWhileOpen(entry('fine')),
+      log.appendWhileOpen(entry('NUL \u0000 in text')),
+      log.appendWhileOpen(entry('also fine')),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const seqs = outcomes.flatMap((o) => (o.status === 'fulfilled' && o.value ? [o.value.event.seq] : []));
+    expect(seqs).toEqual([before + 1, before + 2]);
+    expect(await stored(c.id)).toBe(before + 2);
+  });
+
   it('answers malformed and oversize payloads with an error ack, storing and broadcasting nothing', async () => {
     const c = await openConsultation(t, a);
     const { client: chair } = await enter(c.chair.token, c.id);
@@ -257,6 +315,7 @@ describe('Live MDT rooms on socket.io /mdt', () => {
 
     const cases: [string, unknown[], string, RegExp][] = [
       ['chat.send', [{ clientMsgId: mid(), text: '   ' }], 'invalid', /text: must not be empty/],
+      ['chat.send', [{ clientMsgId: mid(), text: 'a\u0000b' }], 'invalid', /text: must not contain the NUL character/],
       ['chat.send', [{ clientMsgId: mid(), text: 'hi', html: '<b>' }], 'invalid', /unknown field "html"/],
       ['chat.send', ['just a string'], 'invalid', /must be an object/],
       ['hand.raise', [], 'invalid', /must be an object/],

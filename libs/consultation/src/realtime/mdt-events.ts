@@ -59,7 +59,10 @@ const dicomUid = z
   .string()
   .max(64, { error: 'must be a DICOM UID of at most 64 characters' })
   .regex(/^[0-9]+(\.[0-9]+)*$/, { error: 'must be a DICOM UID (digits separated by dots)' });
-const clientMsgId = z.string().min(1).max(CLIENT_MSG_ID_MAX_CHARS);
+/** PostgreSQL cannot store U+0000 in text or jsonb: refused here with a reason rather than failing at the write. */
+const withoutNul = { error: 'must not contain the NUL character (U+0000)' } as const;
+const hasNoNul = (s: string) => !s.includes('\u0000');
+const clientMsgId = z.string().min(1).max(CLIENT_MSG_ID_MAX_CHARS).refine(hasNoNul, withoutNul);
 const frame = z.number().int().min(1, { error: 'must be a frame number from 1' });
 const point = z.strictObject({ x: z.number(), y: z.number() });
 const points = z
@@ -79,7 +82,7 @@ export const leaveSchema = z.strictObject({});
 
 export const chatSendSchema = z.strictObject({
   clientMsgId,
-  text: z.string().trim().min(1).max(CHAT_MAX_CHARS),
+  text: z.string().trim().min(1).max(CHAT_MAX_CHARS).refine(hasNoNul, withoutNul),
 });
 
 /** The shared view: only the presenter sets it. Pixel coordinates and window/level are in the image's own units. */
@@ -112,7 +115,7 @@ export const viewSetSchema = z
 
 export const presenterHandoverSchema = z.strictObject({ clientMsgId, toUserId: uuid });
 
-const annotationText = z.string().trim().max(ANNOTATION_TEXT_MAX_CHARS);
+const annotationText = z.string().trim().max(ANNOTATION_TEXT_MAX_CHARS).refine(hasNoNul, withoutNul);
 
 export const annotationAddSchema = z
   .strictObject({
@@ -158,7 +161,7 @@ export const handRaiseSchema = z.strictObject({ clientMsgId, raised: z.boolean()
 /** The chair's working draft; an empty text clears it. Signing goes over HTTP (`…/:id/conclusion`). */
 export const conclusionDraftSchema = z.strictObject({
   clientMsgId,
-  text: z.string().max(CONCLUSION_DRAFT_MAX_CHARS),
+  text: z.string().max(CONCLUSION_DRAFT_MAX_CHARS).refine(hasNoNul, withoutNul),
 });
 
 export const rtcSignalSchema = z.strictObject({

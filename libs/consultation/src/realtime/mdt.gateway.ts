@@ -70,8 +70,15 @@ interface MdtSocketData {
 }
 /** Between hub replicas (through the socket.io adapter): an event one of them committed to the log. */
 interface MdtReplicaEvents {
-  'mdt.committed': (event: MdtEvent) => void;
+  /** Events one replica committed during one turn of its event loop (at most REPLICA_EMIT_GROUP), in commit order. */
+  'mdt.committed': (events: MdtEvent[]) => void;
 }
+/**
+ * Most events in one message to the other replicas: with the PostgreSQL adapter a message is a NOTIFY, whose payload
+ * must stay under 8,000 bytes or the adapter stores it in a table first (a chat event is about 300 bytes).
+ */
+const REPLICA_EMIT_GROUP = 16;
+
 type MdtNamespace = Namespace<MdtClientEvents, MdtServerEvents, MdtReplicaEvents, MdtSocketData>;
 type MdtSocket = Socket<MdtClientEvents, MdtServerEvents, MdtReplicaEvents, MdtSocketData>;
 type AnyAck = MdtJoinAck | MdtAck | MdtRelayAck;
@@ -146,6 +153,8 @@ export class MdtGateway
   private readonly presenceWork = new MdtRoomSerial();
   private readonly presence = new MdtRoomPresence();
   private readonly states = new MdtRoomStates(LOG_PAGE);
+  /** Committed here, waiting for the end of this turn to go to the other replicas (see broadcast). */
+  private replicaOutbox: MdtEvent[] = [];
   private readonly fanout = new MdtRoomFanout({
     emit: (event) => this.namespace?.local.to(consultationRoom(event.consultationId)).emit('mdt.event', event),
     readAfter: (id, after) => this.log.since(id, after, LOG_PAGE),
@@ -193,7 +202,7 @@ export class MdtGateway
     // Events stored elsewhere (a conclusion drafted over REST) are broadcast like the room's own.
     this.unsubscribe = this.bus.subscribe((event) => this.broadcast(event));
     // Events committed by other replicas: their rooms' sockets here get them through the same ordered fan-out.
-    if (this.replicated) namespace.on('mdt.committed', (event) => this.committed(event));
+    if (this.replicated) namespace.on('mdt.committed', (events) => events.forEach((event) => this.committed(event)));
   }
 
   handleConnection(socket: MdtSocket): void {
@@ -515,10 +524,21 @@ export class MdtGateway
 
   // ── The log ───────────────────────────────────────────────────────────────────────────────────────────────────────
 
-  /** Sends an event this process committed to its room here and on every other replica. */
+  /**
+   * Sends an event this process committed to its room here and on every other replica: to those, the events of one
+   * turn of the event loop (a group commit's) go together, in fewer adapter messages.
+   */
   private broadcast(event: MdtEvent): void {
     this.committed(event);
-    if (this.replicated) this.namespace?.serverSideEmit('mdt.committed', event);
+    if (!this.replicated) return;
+    if (this.replicaOutbox.push(event) > 1) return;
+    setImmediate(() => {
+      const events = this.replicaOutbox;
+      this.replicaOutbox = [];
+      for (let i = 0; i < events.length; i += REPLICA_EMIT_GROUP) {
+        this.namespace?.serverSideEmit('mdt.committed', events.slice(i, i + REPLICA_EMIT_GROUP));
+      }
+    });
   }
 
   /** A committed event, from here or another replica: folded into the cached state, sent to the room's sockets here. */

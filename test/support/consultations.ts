@@ -18,24 +18,25 @@ export interface ConsultationFixture {
   studyId: string;
   /** The requesting clinic doctor (the tenant's clinic_doctor). */
   requester: { id: string; token: string };
-  chair: { id: string; token: string };
-  specialist: { id: string; token: string };
+  /** Invited specialists made for the consultation (username and password for a browser login). */
+  chair: { id: string; token: string; username: string; password: string };
+  specialist: { id: string; token: string; username: string; password: string };
   coordinator: { id: string; token: string };
 }
 
 /**
- * A consultation made through the API: requested by the tenant's clinic doctor with one attached ECG study and the
- * consent recorded, a chair and a specialist invited (two new specialist users), scheduled, and, unless `state` is
+ * A consultation made through the API: requested by the tenant's clinic doctor with one attached study (an ECG
+ * uploaded for it, unless `studyId` names one of the clinic's) and the consent recorded, a chair and a specialist invited (two new specialist users), scheduled, and, unless `state` is
  * 'scheduled', started (live).
  */
 export async function openConsultation(
   t: TestApp,
   tenant: Tenant,
-  opts: { state?: 'scheduled' | 'live'; kind?: 'remote' | 'mdt' } = {},
+  opts: { state?: 'scheduled' | 'live'; kind?: 'remote' | 'mdt'; studyId?: string } = {},
 ): Promise<ConsultationFixture> {
   const n = ++seq;
   const doctor = tenant.tokens.clinic_doctor;
-  const studyId = await uploadEcgStudy(t, doctor, `MDT-${tenant.code}-${n}`);
+  const studyId = opts.studyId ?? (await uploadEcgStudy(t, doctor, `MDT-${tenant.code}-${n}`));
   const study = await request(t.http).get(`/api/studies/${studyId}`).auth(doctor, { type: 'bearer' });
   const patientId = study.body.patientId as string;
   const created = await call(

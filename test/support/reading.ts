@@ -11,7 +11,7 @@ export async function addUser(
   t: TestApp,
   tenant: Tenant,
   opts: { role: Role; institutionId?: string; privileges?: { discipline: Discipline; canSign: boolean }[] },
-): Promise<{ id: string; token: string }> {
+): Promise<{ id: string; token: string; username: string; password: string }> {
   const username = `${opts.role}.${tenant.code.toLowerCase()}.${++userSeq}`;
   const password = `pw-extra-${userSeq}-${tenant.code}`;
   const res = await request(t.http)
@@ -26,7 +26,7 @@ export async function addUser(
       privileges: opts.privileges ?? [],
     });
   if (res.status !== 201) throw new Error(`POST /api/users failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { id: res.body.id as string, token: await login(t, username, password) };
+  return { id: res.body.id as string, token: await login(t, username, password), username, password };
 }
 
 /** An ECG study (one PDF tracing) uploaded by the holder of `token`; resolves to its id. */

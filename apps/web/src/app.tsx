@@ -4,10 +4,12 @@ import { Layout } from './components/layout';
 import { RequestPage } from './pages/clinic/request-page';
 import { RequestsPage } from './pages/clinic/requests-page';
 import { UploadPage } from './pages/clinic/upload-page';
+import { ConsultationsPage } from './pages/consultation/consultations-page';
+import { RoomPage } from './pages/consultation/room-page';
 import { LoginPage } from './pages/login-page';
 import { TaskPage } from './pages/reader/task-page';
 import { WorklistPage } from './pages/reader/worklist-page';
-import { CLINIC_ROLES, hasAnyRole, READER_ROLES, SessionProvider, useSession } from './session';
+import { CLINIC_ROLES, CONSULTATION_ROLES, hasAnyRole, READER_ROLES, SessionProvider, useSession } from './session';
 
 export function App() {
   return (
@@ -28,7 +30,8 @@ function Screens() {
   if (!me) return <LoginPage />;
   const clinic = hasAnyRole(me, CLINIC_ROLES);
   const reader = hasAnyRole(me, READER_ROLES);
-  const home = clinic ? '/clinic/requests' : reader ? '/reader/worklist' : null;
+  const consults = hasAnyRole(me, CONSULTATION_ROLES);
+  const home = clinic ? '/clinic/requests' : reader ? '/reader/worklist' : consults ? '/consultations' : null;
   return (
     <Routes>
       {clinic && (
@@ -42,6 +45,12 @@ function Screens() {
         <>
           <Route path="/reader/worklist" element={<WorklistPage />} />
           <Route path="/reader/tasks/:taskId" element={<TaskPage />} />
+        </>
+      )}
+      {consults && (
+        <>
+          <Route path="/consultations" element={<ConsultationsPage />} />
+          <Route path="/consultations/:consultationId/room" element={<RoomPage />} />
         </>
       )}
       <Route

@@ -73,4 +73,6 @@ export function useSession(): SessionState {
 
 export const CLINIC_ROLES: Role[] = ['clinic_technician', 'clinic_doctor'];
 export const READER_ROLES: Role[] = ['reader', 'senior_reader'];
+/** Who takes part in consultations: the clinic's doctor asks, specialists answer, coordinators organise. */
+export const CONSULTATION_ROLES: Role[] = ['clinic_doctor', 'specialist', 'coordinator'];
 export const hasAnyRole = (me: Me | null, roles: Role[]) => !!me && me.roles.some((r) => roles.includes(r));

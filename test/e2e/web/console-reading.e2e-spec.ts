@@ -6,11 +6,11 @@ import { dicomFixture } from '../../fixtures/dicom-fixtures.js';
 import { launchChromium } from '../../support/chromium.js';
 import { createTenant, type Tenant } from '../../support/tenant.js';
 import { baseUrlOf, startTestApp, type TestApp } from '../../support/test-app.js';
+import { CONSOLE_VIEWPORT, logInToConsole } from '../../support/web-console.js';
 import { ensureWebBuild } from '../../support/web-build.js';
 
 /** Screenshots of each main screen, to look at after a run (not compared: the test asserts on the page itself). */
 const SHOTS = path.resolve('test-output/web');
-const VIEWPORT = { width: 1366, height: 768 };
 const LIVE_MS = 15_000;
 
 describe('the web console in Chromium: a clinic asks, a reader reports, a senior signs, the clinic sees it live', () => {
@@ -21,16 +21,8 @@ describe('the web console in Chromium: a clinic asks, a reader reports, a senior
 
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
-  async function logIn(role: 'clinic_technician' | 'reader' | 'senior_reader'): Promise<Page> {
-    const context = await browser.newContext({ viewport: VIEWPORT, locale: 'zh-CN' });
-    const page = await context.newPage();
-    await page.goto(base);
-    await page.getByLabel('用户名').fill(a.usernames[role]);
-    await page.getByLabel('密码').fill(a.passwords[role]);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByTestId('who').waitFor();
-    return page;
-  }
+  const logIn = (role: 'clinic_technician' | 'reader' | 'senior_reader'): Promise<Page> =>
+    logInToConsole(browser, base, { username: a.usernames[role], password: a.passwords[role] });
 
   beforeAll(async () => {
     ensureWebBuild();
@@ -114,7 +106,7 @@ describe('the web console in Chromium: a clinic asks, a reader reports, a senior
   }, 120_000);
 
   it('refuses a wrong password with the hub’s reason and keeps the login form', async () => {
-    const context = await browser.newContext({ viewport: VIEWPORT });
+    const context = await browser.newContext({ viewport: CONSOLE_VIEWPORT });
     const page = await context.newPage();
     await page.goto(base);
     await page.getByLabel('用户名').fill(a.usernames.reader);

@@ -15,17 +15,30 @@ export type ClientToServerEvents = Record<string, never>;
 
 export type EventsSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/** socket.io's own constraint on an event map (its type is not exported by socket.io-client). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type EventsMap = { [event: string]: any };
+
 /** A fixed token, or a function giving the current one (e.g. `() => api.freshAccessToken()`). */
 export type TokenSource = string | (() => string | null | Promise<string | null>);
 
-/**
- * Connects to /events with the access token in the handshake (`auth: { token }`). With a token function, each
- * (re)connection asks it again, and after `session.expired` the socket reconnects by itself with a fresh token;
- * with a fixed string the caller reconnects after `session.expired`.
- */
+/** Connects to /events; see connectHubNamespace. */
 export function connectEvents(token: TokenSource, baseUrl = ''): EventsSocket {
-  const url = `${baseUrl.replace(/\/+$/, '')}/events`;
-  const socket: EventsSocket = io(url, {
+  return connectHubNamespace<ServerToClientEvents, ClientToServerEvents>('/events', token, baseUrl);
+}
+
+/**
+ * Connects to one of the hub's socket.io namespaces with the access token in the handshake (`auth: { token }`). With
+ * a token function, each (re)connection asks it again, and after `session.expired` the socket reconnects by itself
+ * with a fresh token; with a fixed string the caller reconnects after `session.expired`.
+ */
+export function connectHubNamespace<S extends EventsMap, C extends EventsMap>(
+  namespace: string,
+  token: TokenSource,
+  baseUrl = '',
+): Socket<S, C> {
+  const url = `${baseUrl.replace(/\/+$/, '')}${namespace}`;
+  const socket: Socket<S, C> = io(url, {
     auth:
       typeof token === 'string'
         ? { token }
@@ -40,7 +53,8 @@ export function connectEvents(token: TokenSource, baseUrl = ''): EventsSocket {
   });
   if (typeof token !== 'string') {
     let expired = false;
-    socket.on('session.expired', () => {
+    // Every hub namespace sends session.expired; the generic socket type cannot know that.
+    (socket as unknown as Socket).on('session.expired', () => {
       expired = true;
     });
     // A server-side disconnect is not retried by socket.io; after an expiry it is safe to retry with a new token.

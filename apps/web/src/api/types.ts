@@ -198,3 +198,48 @@ export interface CentreFilters extends PageQuery {
   consortiumId?: string;
   discipline?: Discipline;
 }
+
+// ---- consultations (远程会诊 / MDT) ----
+
+export type ConsultationState = 'requested' | 'scheduled' | 'live' | 'concluded' | 'cancelled';
+
+export interface ConsultationParticipant {
+  userId: string;
+  displayName: string;
+  institutionId: string | null;
+  role: 'chair' | 'specialist';
+  specialty: string | null;
+  invitedAt: string;
+}
+
+export interface ConsultationMaterial {
+  studyId: string;
+  studyInstanceUid: string | null;
+  discipline: string;
+  examCode: string | null;
+  studyDate: string | null;
+  description: string | null;
+  reportIds: string[];
+}
+
+/** GET /api/consultations/:id (the list leaves out participants and materials). */
+export interface Consultation {
+  id: string;
+  kind: 'remote' | 'mdt';
+  state: ConsultationState;
+  requestingInstitutionId: string;
+  patientId: string;
+  question: string;
+  caseSummary: string;
+  requestedSpecialties: string[];
+  proposedAt: string | null;
+  scheduledAt: string | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  lastSeq: number;
+  createdAt: string;
+  conclusion: { text: string | null; signed: boolean; signedAt: string | null };
+  yourRole?: string;
+  participants?: ConsultationParticipant[];
+  materials?: ConsultationMaterial[];
+}

@@ -1,4 +1,66 @@
 import { z } from 'zod';
+import {
+  ANNOTATION_KINDS,
+  type AnnotationKind,
+  type MdtClientEventName,
+  type MdtClientPayloads,
+  type MdtErrorCode,
+  type MdtEventType,
+  type MdtRole,
+  type MdtRoomState,
+  type PresenterHandoverPayload,
+  RTC_SIGNAL_KINDS,
+  type RtcSignalPayload,
+} from '@hub/contracts';
+
+/** The wire shapes and the room's fold live in @hub/contracts (the browser console imports them from there). */
+export {
+  ANNOTATION_KINDS,
+  type AnnotationAddPayload,
+  type AnnotationDeletePayload,
+  type AnnotationKind,
+  type AnnotationPoint,
+  type AnnotationUpdatePayload,
+  applyRoomEvent,
+  type ChatSendPayload,
+  type ConclusionDraftPayload,
+  EMPTY_ROOM_STATE,
+  type HandRaisePayload,
+  type JoinPayload,
+  type LeavePayload,
+  MDT_ERROR_CODES,
+  MDT_EVENT_TYPES,
+  MDT_LEAVE_REASONS,
+  MDT_NAMESPACE,
+  MDT_ROLES,
+  type MdtAck,
+  type MdtAnnotation,
+  type MdtClientEventName,
+  type MdtClientEvents,
+  type MdtClientPayloads,
+  type MdtConclusionDraft,
+  type MdtErrorAck,
+  type MdtErrorCode,
+  type MdtEvent,
+  type MdtEventOf,
+  type MdtEventPayloads,
+  type MdtEventType,
+  type MdtJoinAck,
+  type MdtLeaveReason,
+  type MdtParticipant,
+  type MdtRelayAck,
+  type MdtRole,
+  type MdtRoomState,
+  type MdtServerEvents,
+  type MdtView,
+  type PresenterHandoverPayload,
+  reduceRoomState,
+  RTC_SIGNAL_KINDS,
+  type RtcSignalDelivery,
+  type RtcSignalKind,
+  type RtcSignalPayload,
+  type ViewSetPayload,
+} from '@hub/contracts';
 
 /**
  * The one event map of socket.io namespace `/mdt` (one room per consultation), shared by the hub and its clients:
@@ -17,8 +79,6 @@ import { z } from 'zod';
  * Pure: no I/O, no Nest; the client bundles it as is.
  */
 
-export const MDT_NAMESPACE = '/mdt';
-
 /**
  * The largest client payload taken, serialised as JSON (UTF-8 bytes). Set socket.io's `maxHttpBufferSize` at least to
  * this, so that an oversize payload gets a `too_large` ack instead of a dropped connection.
@@ -33,12 +93,6 @@ export const ANNOTATION_MAX_POINTS = 500;
 export const ANNOTATION_TEXT_MAX_CHARS = 1000;
 export const MAX_ZOOM = 100;
 
-/** How a participant takes part: the chair leads and signs the conclusion; the requesting side brought the case. */
-export const MDT_ROLES = ['chair', 'specialist', 'requester', 'coordinator'] as const;
-export type MdtRole = (typeof MDT_ROLES)[number];
-
-export const ANNOTATION_KINDS = ['arrow', 'ellipse', 'length', 'text', 'polyline'] as const;
-export type AnnotationKind = (typeof ANNOTATION_KINDS)[number];
 /** Points each kind needs at least: two ends of an arrow or a length, two corners of an ellipse's box, an anchor. */
 export const ANNOTATION_MIN_POINTS: Record<AnnotationKind, number> = {
   arrow: 2,
@@ -47,9 +101,6 @@ export const ANNOTATION_MIN_POINTS: Record<AnnotationKind, number> = {
   text: 1,
   polyline: 2,
 };
-
-export const RTC_SIGNAL_KINDS = ['offer', 'answer', 'ice'] as const;
-export type RtcSignalKind = (typeof RTC_SIGNAL_KINDS)[number];
 
 // ── Client → server payloads ─────────────────────────────────────────────────────────────────────────────────────────
 
@@ -188,38 +239,32 @@ export const MDT_CLIENT_SCHEMAS = {
   'rtc.signal': rtcSignalSchema,
 } as const;
 
-export type MdtClientEventName = keyof typeof MDT_CLIENT_SCHEMAS;
 export const MDT_CLIENT_EVENTS = Object.keys(MDT_CLIENT_SCHEMAS) as MdtClientEventName[];
-export type MdtClientPayloads = { [E in MdtClientEventName]: z.output<(typeof MDT_CLIENT_SCHEMAS)[E]> };
 
-export type JoinPayload = MdtClientPayloads['join'];
-export type LeavePayload = MdtClientPayloads['leave'];
-export type ChatSendPayload = MdtClientPayloads['chat.send'];
-export type ViewSetPayload = MdtClientPayloads['view.set'];
-export type PresenterHandoverPayload = MdtClientPayloads['presenter.handover'];
-export type AnnotationAddPayload = MdtClientPayloads['annotation.add'];
-export type AnnotationUpdatePayload = MdtClientPayloads['annotation.update'];
-export type AnnotationDeletePayload = MdtClientPayloads['annotation.delete'];
-export type HandRaisePayload = MdtClientPayloads['hand.raise'];
-export type ConclusionDraftPayload = MdtClientPayloads['conclusion.draft'];
-export type RtcSignalPayload = MdtClientPayloads['rtc.signal'];
-export type AnnotationPoint = z.output<typeof point>;
+/** What the schemas produce is exactly the contract's payloads (a compile error otherwise), event by event. */
+type SchemaOutputs = { [E in keyof typeof MDT_CLIENT_SCHEMAS]: z.output<(typeof MDT_CLIENT_SCHEMAS)[E]> };
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemasMatchTheContract: {
+  [E in MdtClientEventName | keyof SchemaOutputs]: Same<
+    E extends keyof SchemaOutputs ? SchemaOutputs[E] : never,
+    E extends MdtClientEventName ? MdtClientPayloads[E] : never
+  >;
+} = {
+  join: true,
+  leave: true,
+  'chat.send': true,
+  'view.set': true,
+  'presenter.handover': true,
+  'annotation.add': true,
+  'annotation.update': true,
+  'annotation.delete': true,
+  'hand.raise': true,
+  'conclusion.draft': true,
+  'rtc.signal': true,
+};
+void schemasMatchTheContract;
 
 // ── Persisted events (server → client as `mdt.event`) ────────────────────────────────────────────────────────────────
-
-export const MDT_EVENT_TYPES = [
-  'presence.joined',
-  'presence.left',
-  'chat.message',
-  'view.changed',
-  'presenter.changed',
-  'annotation.added',
-  'annotation.updated',
-  'annotation.deleted',
-  'hand.raised',
-  'conclusion.draft',
-] as const;
-export type MdtEventType = (typeof MDT_EVENT_TYPES)[number];
 
 /** Which persisted event a client event produces; `null`: relayed, never stored. */
 export const PERSISTED_TYPE_OF = {
@@ -248,88 +293,6 @@ export const MDT_PERSISTED_CLIENT_EVENTS: readonly MdtPersistedClientEventName[]
   'hand.raise',
   'conclusion.draft',
 ];
-
-export const MDT_LEAVE_REASONS = ['left', 'disconnected', 'session_expired', 'removed'] as const;
-export type MdtLeaveReason = (typeof MDT_LEAVE_REASONS)[number];
-
-/**
- * The payload of each persisted event. A client-originated event stores the validated client payload as is
- * (`clientMsgId` included, so a sender recognises its own event on replay); presence is written by the hub.
- */
-export interface MdtEventPayloads {
-  'presence.joined': { role: MdtRole };
-  'presence.left': { reason: MdtLeaveReason };
-  'chat.message': ChatSendPayload;
-  'view.changed': ViewSetPayload;
-  /** From a handover (with its clientMsgId), or by the hub (e.g. the presenter left; null: nobody presents). */
-  'presenter.changed': { toUserId: string | null; clientMsgId?: string };
-  'annotation.added': AnnotationAddPayload;
-  'annotation.updated': AnnotationUpdatePayload;
-  'annotation.deleted': AnnotationDeletePayload;
-  'hand.raised': HandRaisePayload;
-  'conclusion.draft': ConclusionDraftPayload;
-}
-
-export interface MdtEventOf<T extends MdtEventType> {
-  /** Per consultation, from 1, without gaps, in the order every participant sees. */
-  seq: number;
-  consultationId: string;
-  type: T;
-  actorUserId: string;
-  actorName: string;
-  /** ISO 8601 UTC. */
-  occurredAt: string;
-  payload: MdtEventPayloads[T];
-}
-export type MdtEvent = { [T in MdtEventType]: MdtEventOf<T> }[MdtEventType];
-
-// ── Acknowledgements and the socket.io maps ─────────────────────────────────────────────────────────────────────────
-
-export const MDT_ERROR_CODES = ['invalid', 'forbidden', 'rate_limited', 'not_joined', 'too_large'] as const;
-export type MdtErrorCode = (typeof MDT_ERROR_CODES)[number];
-export interface MdtErrorAck {
-  ok: false;
-  /** In words a person can act on. */
-  error: string;
-  code: MdtErrorCode;
-}
-/** The ack of a persisted event: its sequence number (the first one's, for a retried clientMsgId). */
-export type MdtAck = { ok: true; seq: number } | MdtErrorAck;
-/** The ack of an event that is not stored under its own seq (leave, rtc.signal). */
-export type MdtRelayAck = { ok: true } | MdtErrorAck;
-/** The events after the client's lastSeq (in seq order), the joiner's role, and who presents now. */
-export type MdtJoinAck = { ok: true; events: MdtEvent[]; role: MdtRole; presenterUserId: string | null } | MdtErrorAck;
-
-/** What a participant receives from another over `rtc.signal`. */
-export interface RtcSignalDelivery {
-  fromUserId: string;
-  kind: RtcSignalKind;
-  payload: Record<string, unknown>;
-}
-
-/** Client → server (socket.io `ClientToServerEvents`): every event takes its payload and an ack callback. */
-export interface MdtClientEvents {
-  join: (payload: JoinPayload, ack: (res: MdtJoinAck) => void) => void;
-  leave: (payload: LeavePayload, ack: (res: MdtRelayAck) => void) => void;
-  'chat.send': (payload: ChatSendPayload, ack: (res: MdtAck) => void) => void;
-  /** Presenter only; the hub refuses others with `forbidden`. */
-  'view.set': (payload: ViewSetPayload, ack: (res: MdtAck) => void) => void;
-  'presenter.handover': (payload: PresenterHandoverPayload, ack: (res: MdtAck) => void) => void;
-  'annotation.add': (payload: AnnotationAddPayload, ack: (res: MdtAck) => void) => void;
-  'annotation.update': (payload: AnnotationUpdatePayload, ack: (res: MdtAck) => void) => void;
-  'annotation.delete': (payload: AnnotationDeletePayload, ack: (res: MdtAck) => void) => void;
-  'hand.raise': (payload: HandRaisePayload, ack: (res: MdtAck) => void) => void;
-  'conclusion.draft': (payload: ConclusionDraftPayload, ack: (res: MdtAck) => void) => void;
-  'rtc.signal': (payload: RtcSignalPayload, ack: (res: MdtRelayAck) => void) => void;
-}
-
-/** Server → client (socket.io `ServerToClientEvents`). */
-export interface MdtServerEvents {
-  'mdt.event': (event: MdtEvent) => void;
-  'rtc.signal': (signal: RtcSignalDelivery) => void;
-  /** The access token ran out; the hub closes the socket next: refresh it and reconnect, then join with lastSeq. */
-  'session.expired': (notice: { message: string }) => void;
-}
 
 // ── Parsing at the edge ──────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -499,158 +462,4 @@ export function clientEventRefusal<E extends MdtClientEventName>(
     default:
       return null;
   }
-}
-
-// ── The room's state, folded from its events ─────────────────────────────────────────────────────────────────────────
-
-export interface MdtParticipant {
-  userId: string;
-  name: string;
-  role: MdtRole;
-  joinedSeq: number;
-  joinedAt: string;
-}
-
-export interface MdtAnnotation extends Omit<AnnotationAddPayload, 'clientMsgId'> {
-  authorUserId: string;
-  authorName: string;
-  createdSeq: number;
-  updatedSeq: number;
-}
-
-export interface MdtView extends Omit<ViewSetPayload, 'clientMsgId'> {
-  byUserId: string;
-  seq: number;
-}
-
-export interface MdtConclusionDraft {
-  text: string;
-  byUserId: string;
-  byName: string;
-  seq: number;
-  at: string;
-}
-
-export interface MdtRoomState {
-  consultationId: string | null;
-  /** The highest seq folded in; events at or below it are skipped, so a replay never applies an event twice. */
-  lastSeq: number;
-  /** Who is in the room now, in the order they (last) came in. */
-  participants: MdtParticipant[];
-  /** Changed only by presenter.changed events (the hub writes one when the presenter leaves). */
-  presenterUserId: string | null;
-  view: MdtView | null;
-  /** Current annotations by annotationId; deleted ones are gone. */
-  annotations: Record<string, MdtAnnotation>;
-  /** User ids with a raised hand, in the order raised; a participant who leaves lowers theirs. */
-  raisedHands: string[];
-  conclusionDraft: MdtConclusionDraft | null;
-}
-
-/** The state before any event (frozen, like every state the fold returns should be treated). */
-export const EMPTY_ROOM_STATE: MdtRoomState = Object.freeze({
-  consultationId: null,
-  lastSeq: 0,
-  participants: Object.freeze([]) as unknown as MdtParticipant[],
-  presenterUserId: null,
-  view: null,
-  annotations: Object.freeze({}),
-  raisedHands: Object.freeze([]) as unknown as string[],
-  conclusionDraft: null,
-});
-
-/**
- * Applies one event (a new state; the old one is not changed). An event at or below `lastSeq`, or of another
- * consultation, leaves the state as it is.
- */
-export function applyRoomEvent(state: MdtRoomState, event: MdtEvent): MdtRoomState {
-  if (event.seq <= state.lastSeq) return state;
-  if (state.consultationId !== null && event.consultationId !== state.consultationId) return state;
-  const next: MdtRoomState = { ...state, consultationId: event.consultationId, lastSeq: event.seq };
-  switch (event.type) {
-    case 'presence.joined': {
-      const participant: MdtParticipant = {
-        userId: event.actorUserId,
-        name: event.actorName,
-        role: event.payload.role,
-        joinedSeq: event.seq,
-        joinedAt: event.occurredAt,
-      };
-      next.participants = [...state.participants.filter((p) => p.userId !== event.actorUserId), participant];
-      break;
-    }
-    case 'presence.left':
-      next.participants = state.participants.filter((p) => p.userId !== event.actorUserId);
-      next.raisedHands = state.raisedHands.filter((id) => id !== event.actorUserId);
-      break;
-    case 'chat.message':
-      break;
-    case 'view.changed': {
-      const { clientMsgId: _ignored, ...view } = event.payload;
-      next.view = { ...view, byUserId: event.actorUserId, seq: event.seq };
-      break;
-    }
-    case 'presenter.changed':
-      next.presenterUserId = event.payload.toUserId;
-      break;
-    case 'annotation.added': {
-      const { clientMsgId: _ignored, ...annotation } = event.payload;
-      if (Object.hasOwn(state.annotations, annotation.annotationId)) break; // ids are unique: the first one stands
-      next.annotations = {
-        ...state.annotations,
-        [annotation.annotationId]: {
-          ...annotation,
-          authorUserId: event.actorUserId,
-          authorName: event.actorName,
-          createdSeq: event.seq,
-          updatedSeq: event.seq,
-        },
-      };
-      break;
-    }
-    case 'annotation.updated': {
-      const { annotationId, points, text } = event.payload;
-      const current = Object.hasOwn(state.annotations, annotationId) ? state.annotations[annotationId] : undefined;
-      if (!current) break;
-      const updated: MdtAnnotation = { ...current, updatedSeq: event.seq };
-      if (points !== undefined) updated.points = points;
-      if (text !== undefined) {
-        if (text === '') delete updated.text;
-        else updated.text = text;
-      }
-      next.annotations = { ...state.annotations, [annotationId]: updated };
-      break;
-    }
-    case 'annotation.deleted': {
-      if (!Object.hasOwn(state.annotations, event.payload.annotationId)) break;
-      const { [event.payload.annotationId]: _deleted, ...rest } = state.annotations;
-      next.annotations = rest;
-      break;
-    }
-    case 'hand.raised': {
-      const others = state.raisedHands.filter((id) => id !== event.actorUserId);
-      const raisedAlready = others.length !== state.raisedHands.length;
-      if (!event.payload.raised) next.raisedHands = others;
-      else if (!raisedAlready) next.raisedHands = [...state.raisedHands, event.actorUserId];
-      break;
-    }
-    case 'conclusion.draft':
-      next.conclusionDraft = {
-        text: event.payload.text,
-        byUserId: event.actorUserId,
-        byName: event.actorName,
-        seq: event.seq,
-        at: event.occurredAt,
-      };
-      break;
-  }
-  return next;
-}
-
-/**
- * The room's current state from its persisted events (any order; duplicates count once), optionally on top of a
- * state already folded (then only events after its lastSeq count). For late joiners, reconnects and tests.
- */
-export function reduceRoomState(events: readonly MdtEvent[], from: MdtRoomState = EMPTY_ROOM_STATE): MdtRoomState {
-  return [...events].sort((a, b) => a.seq - b.seq).reduce(applyRoomEvent, from);
 }

@@ -1,0 +1,100 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
+import request from 'supertest';
+import { dicomFixture } from '../../fixtures/dicom-fixtures.js';
+import { launchChromium } from '../../support/chromium.js';
+import { type ConsultationFixture, openConsultation } from '../../support/consultations.js';
+import { multipartRelated, stowContentType } from '../../support/dicomweb.js';
+import { createTenant, type Tenant } from '../../support/tenant.js';
+import { baseUrlOf, startTestApp, type TestApp } from '../../support/test-app.js';
+import { logInToConsole } from '../../support/web-console.js';
+import { ensureWebBuild } from '../../support/web-build.js';
+
+const SHOTS = path.resolve('test-output/web');
+
+describe('the web console in Chromium: two specialists in one live MDT room', () => {
+  let t: TestApp;
+  let a: Tenant;
+  let browser: Browser;
+  let base: string;
+  let c: ConsultationFixture;
+
+  const logIn = (who: { username: string; password: string }) => logInToConsole(browser, base, who);
+
+  async function enterRoom(page: Page): Promise<void> {
+    await page.getByRole('link', { name: '会诊', exact: true }).click();
+    await page.getByTestId('consultation-row').getByRole('link', { name: '进入会诊室' }).click();
+    await page.waitForURL(new RegExp(`/consultations/${c.id}/room$`));
+    await page
+      .getByTestId('live')
+      .getByText(/实时更新/)
+      .waitFor();
+  }
+
+  beforeAll(async () => {
+    ensureWebBuild();
+    await mkdir(SHOTS, { recursive: true });
+    t = await startTestApp();
+    a = await createTenant(t);
+    base = baseUrlOf(t);
+    // A CT image from the clinic, attached to the consultation, to annotate.
+    const ct = dicomFixture('ct-small.dcm');
+    await request(t.http)
+      .post('/dicomweb/studies')
+      .set('Content-Type', stowContentType('b'))
+      .auth(a.tokens.clinic_doctor, { type: 'bearer' })
+      .send(multipartRelated([{ body: await readFile(ct.path) }], 'b'))
+      .expect(200);
+    const [study] = await t.sql<{ id: string }>('SELECT id FROM studies WHERE study_instance_uid = $1', [
+      ct.studyInstanceUid,
+    ]);
+    c = await openConsultation(t, a, { studyId: study!.id });
+    browser = await launchChromium();
+  }, 600_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('shows each one the other’s presence, chat and annotation, live', async () => {
+    const chair = await logIn(c.chair);
+    await enterRoom(chair);
+    const specialist = await logIn(c.specialist);
+    await enterRoom(specialist);
+
+    for (const page of [chair, specialist]) {
+      await page.getByTestId('participant').nth(1).waitFor({ timeout: 15_000 });
+      expect(await page.getByTestId('participant').count()).toBe(2);
+    }
+
+    await chair.getByLabel('输入消息').fill('请看第 3 层，左肺下叶结节');
+    await chair.getByRole('button', { name: '发送' }).click();
+    await specialist.getByTestId('chat-line').getByText('请看第 3 层，左肺下叶结节').waitFor({ timeout: 15_000 });
+    await specialist.getByLabel('输入消息').fill('同意，建议增强 CT');
+    await specialist.getByRole('button', { name: '发送' }).click();
+    await chair.getByTestId('chat-line').getByText('同意，建议增强 CT').waitFor({ timeout: 15_000 });
+
+    // The specialist marks a point on the CT image; the chair sees the note appear.
+    const grid = specialist.getByTestId('annotation-grid');
+    await grid.click({ position: { x: 60, y: 40 } });
+    await specialist.getByLabel('标注内容').fill('结节 8 mm');
+    await specialist.getByRole('button', { name: '添加标注' }).click();
+    await chair.getByTestId('annotation').getByText('结节 8 mm').waitFor({ timeout: 15_000 });
+
+    await specialist.getByRole('button', { name: '举手发言' }).click();
+    await chair.getByTitle('举手').waitFor({ timeout: 15_000 });
+
+    await chair.screenshot({ path: path.join(SHOTS, '10-mdt-room-chair.png'), fullPage: true });
+    await specialist.screenshot({ path: path.join(SHOTS, '11-mdt-room-specialist.png'), fullPage: true });
+
+    // What the browsers showed is what the room's log holds, in order.
+    const rows = await t.sql<{ type: string }>(
+      `SELECT type FROM consultation_events WHERE consultation_id = $1 AND type IN ('chat.message', 'annotation.added',
+         'hand.raised') ORDER BY seq`,
+      [c.id],
+    );
+    expect(rows.map((r) => r.type)).toEqual(['chat.message', 'chat.message', 'annotation.added', 'hand.raised']);
+  });
+});

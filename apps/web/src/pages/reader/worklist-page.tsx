@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { centresHostedBy, claimNext, getQueue } from '../../api/endpoints';
@@ -40,14 +40,21 @@ export function WorklistPage() {
     setCentreId(id);
   };
 
+  // Only the latest load's answer is shown: after a switch of centre (or a burst of live events) an earlier answer
+  // that arrives late must not overwrite the current centre's queue.
+  const loads = useRef(0);
   const load = useCallback(() => {
     if (!centreId) return;
+    const mine = ++loads.current;
     getQueue(api, centreId, { limit: 100 }).then(
       (page) => {
+        if (mine !== loads.current) return;
         setQueue(page.items);
         setError(null);
       },
-      (err: unknown) => setError(errorMessage(err)),
+      (err: unknown) => {
+        if (mine === loads.current) setError(errorMessage(err));
+      },
     );
   }, [api, centreId]);
   useEffect(load, [load]);

@@ -6,19 +6,11 @@ import { AccessTokenService } from './access-token.service.js';
 import { PasswordHasher } from './password-hasher.js';
 import { SessionRepository } from './session.repository.js';
 import { newTotpSecret, totpUri, verifyTotp } from './totp.js';
-import type { UserAccount } from './user-account.js';
+import type { LoginResultOf, TokenPair } from '@hub/contracts';
 import { UserRepository } from './user.repository.js';
 
-export interface TokenPair {
-  accessToken: string;
-  refreshToken: string;
-  tokenType: 'Bearer';
-  expiresIn: number;
-}
-
-export interface LoginResult extends TokenPair {
-  user: UserAccount;
-}
+export type { TokenPair };
+export type LoginResult = LoginResultOf<Date>;
 
 const newRefreshToken = (): string => randomBytes(32).toString('base64url');
 const invalidCredentials = () => new DomainError('unauthenticated', 'Wrong username or password');

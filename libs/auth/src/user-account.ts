@@ -1,17 +1,8 @@
+import type { UserAccountOf } from '@hub/contracts';
 import type { Role } from '@hub/core';
 
-/** An account as the rest of the hub sees it: never the password hash or the TOTP secret. */
-export interface UserAccount {
-  id: string;
-  username: string;
-  displayName: string;
-  institutionId: string | null;
-  consortiumId: string | null;
-  roles: Role[];
-  active: boolean;
-  totpEnabled: boolean;
-  createdAt: Date;
-}
+/** An account as the rest of the hub sees it (times as Date): never the password hash or the TOTP secret. */
+export type UserAccount = UserAccountOf<Date>;
 
 export interface NewUserAccount {
   username: string;

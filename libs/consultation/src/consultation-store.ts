@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { ConsultationMaterial } from '@hub/contracts';
 import type { ConsultationKind, ConsultationState } from './domain/consultation-state.js';
 import type { ParticipantRole } from './entities/consultation-participant.entity.js';
 
@@ -41,16 +42,7 @@ export interface ParticipantRecord {
   invitedAt: Date;
 }
 
-export interface MaterialRecord {
-  studyId: string;
-  studyInstanceUid: string | null;
-  discipline: string;
-  examCode: string | null;
-  studyDate: string | null;
-  description: string | null;
-  /** The signed reports of the study (ids for GET /api/reports/:id). */
-  reportIds: string[];
-}
+export type MaterialRecord = ConsultationMaterial;
 
 const COLUMNS = `c.id, c.consortium_id AS "consortiumId", c.kind, c.state,
   c.requesting_institution_id AS "requestingInstitutionId", c.requested_by_user_id AS "requestedByUserId",

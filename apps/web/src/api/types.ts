@@ -1,6 +1,16 @@
 // Wire shapes of the hub API, field for field as the server sends them (dates are ISO strings in JSON). Those the
 // server declares in @hub/contracts come from there; the rest are the console's own reading of the API.
-import type { Discipline, Priority, Role, StructuredValue, TaskState, TaskView as Task } from '@hub/contracts';
+import type {
+  ConsultationMaterial,
+  Discipline,
+  LoginResultOf,
+  Priority,
+  StructuredValue,
+  TaskState,
+  TaskView as Task,
+  TokenPair,
+  UserAccountOf,
+} from '@hub/contracts';
 
 export type { Discipline, Priority, ReturnReason, Role, TaskSla, TaskState } from '@hub/contracts';
 export type {
@@ -38,35 +48,15 @@ export interface PageQuery {
 
 // ---- auth ----
 
-export interface UserAccount {
-  id: string;
-  username: string;
-  displayName: string;
-  institutionId: string | null;
-  consortiumId: string | null;
-  roles: Role[];
-  active: boolean;
-  totpEnabled: boolean;
-  createdAt: string;
-}
+export type UserAccount = UserAccountOf;
 
 /** GET /api/auth/me: the account plus whether this session passed two-factor. */
 export interface Me extends UserAccount {
   mfa: boolean;
 }
 
-export interface TokenPair {
-  accessToken: string;
-  /** Single use: presenting it twice ends the whole session. */
-  refreshToken: string;
-  tokenType: 'Bearer';
-  /** Seconds the access token lives. */
-  expiresIn: number;
-}
-
-export interface LoginResult extends TokenPair {
-  user: UserAccount;
-}
+export type { TokenPair };
+export type LoginResult = LoginResultOf;
 
 // ---- DICOM JSON (QIDO-RS / STOW-RS) ----
 
@@ -212,15 +202,7 @@ export interface ConsultationParticipant {
   invitedAt: string;
 }
 
-export interface ConsultationMaterial {
-  studyId: string;
-  studyInstanceUid: string | null;
-  discipline: string;
-  examCode: string | null;
-  studyDate: string | null;
-  description: string | null;
-  reportIds: string[];
-}
+export type { ConsultationMaterial };
 
 /** GET /api/consultations/:id (the list leaves out participants and materials). */
 export interface Consultation {

@@ -4,3 +4,4 @@ export * from './mdt.js';
 export * from './mdt-room-state.js';
 export * from './accounts.js';
 export * from './consultations.js';
+export * from './studies.js';

@@ -1,11 +1,15 @@
 // Wire shapes of the hub API, field for field as the server sends them (dates are ISO strings in JSON). Those the
 // server declares in @hub/contracts come from there; the rest are the console's own reading of the API.
 import type {
+  AbnormalFlag,
   ConsultationMaterial,
   Discipline,
+  LabResultViewOf,
   LoginResultOf,
   Priority,
   StructuredValue,
+  StudyFileView,
+  StudyRecordOf,
   TaskState,
   TaskView as Task,
   TokenPair,
@@ -93,48 +97,9 @@ export interface QidoStudyFilters extends PageQuery {
 
 // ---- studies (GET /api/studies/:id) ----
 
-export type AbnormalFlag = 'N' | 'L' | 'H' | 'LL' | 'HH' | 'A' | 'AA';
-
-export interface StudyFile {
-  id: string;
-  fileName: string;
-  mediaType: string;
-  format: string;
-  size: number;
-  sha256: string;
-}
-
-export interface LabResult {
-  itemCode: string;
-  itemName: string;
-  loinc: string | null;
-  value: string;
-  numericValue: number | null;
-  unit: string | null;
-  referenceRange: string | null;
-  abnormalFlag: AbnormalFlag | null;
-  observedAt: string | null;
-  sourceFileId: string | null;
-}
-
-export interface Study {
-  id: string;
-  consortiumId: string;
-  institutionId: string;
-  patientId: string;
-  discipline: Discipline;
-  examCode: string | null;
-  performedAt: string | null;
-  accessionNumber: string | null;
-  description: string | null;
-  studyInstanceUid: string | null;
-  /** YYYY-MM-DD. */
-  studyDate: string | null;
-  createdAt: string;
-  files: StudyFile[];
-  labResults: LabResult[];
-  dicom: { seriesCount: number; instanceCount: number; modalities: string[] } | null;
-}
+export type { AbnormalFlag, StudyFileView as StudyFile };
+export type LabResult = LabResultViewOf;
+export type Study = StudyRecordOf;
 
 // ---- reading ----
 

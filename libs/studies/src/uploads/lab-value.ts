@@ -1,5 +1,6 @@
-export const ABNORMAL_FLAGS = ['N', 'L', 'H', 'LL', 'HH', 'A', 'AA'] as const;
-export type AbnormalFlag = (typeof ABNORMAL_FLAGS)[number];
+import { ABNORMAL_FLAGS, type AbnormalFlag } from '@hub/contracts';
+
+export { ABNORMAL_FLAGS, type AbnormalFlag };
 
 /** One lab value, however it arrived (structured JSON or an HL7 v2 OBX segment). */
 export interface LabValue {

@@ -1,48 +1,11 @@
 import type { EntityManager } from 'typeorm';
+import type { LabResultViewOf, StudyFileView, StudyRecordOf } from '@hub/contracts';
 import type { Discipline } from '@hub/core';
-import type { AbnormalFlag } from './lab-value.js';
 
-export interface StudyFileView {
-  id: string;
-  fileName: string;
-  mediaType: string;
-  format: string;
-  size: number;
-  sha256: string;
-}
-
-export interface LabResultView {
-  itemCode: string;
-  itemName: string;
-  loinc: string | null;
-  value: string;
-  numericValue: number | null;
-  unit: string | null;
-  referenceRange: string | null;
-  abnormalFlag: AbnormalFlag | null;
-  observedAt: Date | null;
-  sourceFileId: string | null;
-}
-
-/** A study as the API shows it, whatever way it arrived (DICOMweb or upload). */
-export interface StudyRecord {
-  id: string;
-  consortiumId: string;
-  institutionId: string;
-  patientId: string;
-  discipline: Discipline;
-  examCode: string | null;
-  performedAt: Date | null;
-  accessionNumber: string | null;
-  description: string | null;
-  studyInstanceUid: string | null;
-  studyDate: string | null;
-  createdAt: Date;
-  files: StudyFileView[];
-  labResults: LabResultView[];
-  /** For DICOM studies: what QIDO-RS and WADO-RS serve under /dicomweb/studies/{studyInstanceUid}. */
-  dicom: { seriesCount: number; instanceCount: number; modalities: string[] } | null;
-}
+export type { StudyFileView };
+export type LabResultView = LabResultViewOf<Date>;
+/** A study as the API shows it (times as Date inside the hub). */
+export type StudyRecord = StudyRecordOf<Date>;
 
 interface StudyRow {
   id: string;

@@ -4,7 +4,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import pg from 'pg';
 import type { Server, ServerOptions } from 'socket.io';
-import type { HubConfig } from '@hub/core';
+import type { HubConfig, HubMetrics } from '@hub/core';
 
 /** Connections the adapter holds: one LISTENs for the other replicas, the rest send (NOTIFY) and prune attachments. */
 const ADAPTER_POOL_SIZE = 4;
@@ -18,17 +18,20 @@ const ADAPTER_POOL_SIZE = 4;
 export class HubIoAdapter extends IoAdapter {
   private readonly adapterLogger = new Logger('SocketAdapter');
   private pool: pg.Pool | null = null;
+  private measured = false;
 
   constructor(
     app: INestApplicationContext,
     private readonly config: HubConfig,
     private readonly databaseUrl: string,
+    private readonly metrics: HubMetrics,
   ) {
     super(app);
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
     const server = super.createIOServer(port, options) as Server;
+    this.measure(server);
     if (this.config.SOCKET_ADAPTER === 'postgres')
       server.adapter(createAdapter(this.adapterPool(), { errorHandler: (err) => this.report(err) }));
     return server;
@@ -39,6 +42,31 @@ export class HubIoAdapter extends IoAdapter {
     const pool = this.pool;
     this.pool = null;
     await pool?.end();
+  }
+
+  /** This replica's sockets and rooms per namespace (a socket's own room, named by its id, is not counted). */
+  private measure(server: Server): void {
+    if (this.measured) return;
+    this.measured = true;
+    this.metrics.collectedGauge(
+      'hub_socket_connections',
+      'Connected socket.io clients on this replica',
+      ['namespace'],
+      (set) => {
+        for (const [name, nsp] of server._nsps) set({ namespace: name }, nsp.sockets.size);
+      },
+    );
+    this.metrics.collectedGauge(
+      'hub_socket_rooms',
+      'socket.io rooms with a client on this replica (/mdt: live consultation rooms)',
+      ['namespace'],
+      (set) => {
+        for (const [name, nsp] of server._nsps) {
+          const { rooms, sids } = nsp.adapter;
+          set({ namespace: name }, [...rooms.keys()].filter((room) => !sids.has(room)).length);
+        }
+      },
+    );
   }
 
   private adapterPool(): pg.Pool {

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page, Request, Route } from 'playwright-core';
 import request from 'supertest';
+import { annotatedEcg } from '../../fixtures/aecg.js';
 import { dicomFixture } from '../../fixtures/dicom-fixtures.js';
+import { HL7_ORU } from '../../fixtures/uploads.js';
 import { multipartRelated, stowContentType } from '../../support/dicomweb.js';
 import type { Tenant } from '../../support/tenant.js';
 import type { TestApp } from '../../support/test-app.js';
@@ -32,6 +34,27 @@ function pathPoints(d: string): { x: number; y: number }[] {
       const [x, y] = p.trim().split(/\s+/).map(Number);
       return { x: x!, y: y! };
     });
+}
+
+/** The traces of the ECG view, with each one's points. */
+async function drawnTraces(page: Page) {
+  const traces = await page
+    .getByTestId('ecg-view')
+    .locator('path[data-lead]')
+    .evaluateAll((paths) =>
+      paths.map((p) => ({
+        lead: p.getAttribute('data-lead')!,
+        rhythm: p.hasAttribute('data-rhythm'),
+        d: p.getAttribute('d')!,
+      })),
+    );
+  return traces.map((tr) => ({ ...tr, points: pathPoints(tr.d) }));
+}
+
+/** Paper millimetres between a trace's lowest and highest point (10 mm is 1 mV). */
+function spreadMm(points: { y: number }[]): number {
+  const ys = points.map((p) => p.y);
+  return Math.max(...ys) - Math.min(...ys);
 }
 
 describe('the web console in Chromium: ECG and lab studies, returns, resumable slide uploads', () => {
@@ -112,24 +135,16 @@ describe('the web console in Chromium: ECG and lab studies, returns, resumable s
     const ecg = reader.getByTestId('ecg-view');
     await ecg.waitFor({ timeout: 30_000 });
     await ecg.getByText(/1000 Hz · 10\.0 秒 · 12 导联/).waitFor();
-    const traces = await ecg.locator('path[data-lead]').evaluateAll((paths) =>
-      paths.map((p) => ({
-        lead: p.getAttribute('data-lead')!,
-        rhythm: p.hasAttribute('data-rhythm'),
-        d: p.getAttribute('d')!,
-      })),
-    );
+    const traces = await drawnTraces(reader);
     const grid = traces.filter((tr) => !tr.rhythm);
     expect(grid.map((tr) => tr.lead).sort()).toEqual([...GRID_LEADS].sort());
     expect(traces.filter((tr) => tr.rhythm).map((tr) => tr.lead)).toEqual(['II']);
     for (const tr of traces) {
-      const points = pathPoints(tr.d);
       // 2.5 s per grid cell at 1000 Hz, drawn as min/max per 0.1 mm of paper: hundreds of points, not a stub.
-      expect(points.length).toBeGreaterThan(tr.rhythm ? 2000 : 500);
-      expect(points.every((p) => Number.isFinite(p.x) && Number.isFinite(p.y))).toBe(true);
+      expect(tr.points.length).toBeGreaterThan(tr.rhythm ? 2000 : 500);
+      expect(tr.points.every((p) => Number.isFinite(p.x) && Number.isFinite(p.y))).toBe(true);
       // A real tracing moves: more than 0.2 mV (2 mm) between its lowest and highest point.
-      const ys = points.map((p) => p.y);
-      expect(Math.max(...ys) - Math.min(...ys)).toBeGreaterThan(2);
+      expect(spreadMm(tr.points)).toBeGreaterThan(2);
     }
     await shot(reader, '20-reader-ecg-12-lead');
     await ecg.getByLabel('布局').selectOption('rows');
@@ -223,6 +238,50 @@ describe('the web console in Chromium: ECG and lab studies, returns, resumable s
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(download.suggestedFilename()).toMatch(/^report-[0-9a-f-]{36}\.pdf$/);
   }, 180_000);
+
+  it('draws an uploaded HL7 aECG of 8 leads as 12, the limb leads derived, at 10 mm/mV', async () => {
+    const gains = { I: 0.5, II: 1, V1: 0.3, V2: 0.6, V3: 0.9, V4: 1.2, V5: 1.1, V6: 0.8 };
+    const file = path.join(work, 'rest-ecg.xml');
+    await writeFile(file, annotatedEcg({ samplingHz: 500, seconds: 10, gainsMv: gains }));
+    const clinic = await logIn('clinic_technician');
+    await openStudyUpload(clinic, 'ecg', 'ECG-0002');
+    await clinic.locator('input[name=studyFiles]').setInputFiles(file);
+    await clinic.getByRole('button', { name: '上传并归档' }).click();
+    await clinic.getByTestId('filed-study').waitFor({ timeout: 60_000 });
+    await clinic.getByRole('button', { name: '提交申请' }).click();
+    await clinic.waitForURL(/\/clinic\/requests\/[0-9a-f-]{36}$/);
+
+    const reader = await logIn('reader');
+    await claimNext(reader, 'Regional ECG centre');
+    await reader
+      .getByTestId('ecg-view')
+      .getByText(/500 Hz · 10\.0 秒 · 12 导联/)
+      .waitFor({ timeout: 30_000 });
+    const grid = (await drawnTraces(reader)).filter((tr) => !tr.rhythm);
+    expect(grid.map((tr) => tr.lead).sort()).toEqual([...GRID_LEADS].sort());
+    // III = II − I, aVR = −(I + II)/2, aVL = I − II/2, aVF = II − I/2: from gains 0.5 and 1 mV, 5, 7.5, 0 and 7.5 mm.
+    const expected: Record<string, number> = { ...gains, III: 0.5, aVR: 0.75, aVL: 0, aVF: 0.75 };
+    for (const tr of grid) expect(spreadMm(tr.points)).toBeCloseTo(expected[tr.lead]! * 10, 0);
+    await shot(reader, '28-reader-aecg');
+  }, 180_000);
+
+  it('files lab results from an HL7 v2 ORU^R01 file, its high glucose flagged', async () => {
+    const clinic = await logIn('clinic_technician');
+    await openStudyUpload(clinic, 'lab', 'TS-000123');
+    await clinic.locator('input[name=studyFiles]').setInputFiles({
+      name: 'oru.hl7',
+      mimeType: 'application/hl7-v2',
+      buffer: HL7_ORU,
+    });
+    await clinic.getByRole('button', { name: '提交检验结果' }).click();
+    const rows = clinic.getByTestId('filed-study').getByTestId('lab-row');
+    await rows.first().waitFor();
+    await expect(rows.count()).resolves.toBe(2);
+    const glucose = rows.filter({ hasText: 'Glucose' });
+    await expect(glucose.getAttribute('data-flag')).resolves.toBe('H');
+    await expect(glucose.locator('.lab-value').textContent()).resolves.toBe('6.8');
+    await expect(rows.filter({ hasText: '乙肝表面抗原' }).getAttribute('class')).resolves.not.toContain('lab-abnormal');
+  }, 120_000);
 
   it('uploads a slide through tus to 100% and files it byte for byte', async () => {
     const slide = Buffer.concat([Buffer.from([0x49, 0x49, 0x2a, 0x00]), randomBytes(1536 * 1024)]);

@@ -3,6 +3,7 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { Layout } from './components/layout';
 import { RequestPage } from './pages/clinic/request-page';
 import { RequestsPage } from './pages/clinic/requests-page';
+import { StudyUploadPage } from './pages/clinic/study-upload-page';
 import { UploadPage } from './pages/clinic/upload-page';
 import { ConsultationsPage } from './pages/consultation/consultations-page';
 import { RoomPage } from './pages/consultation/room-page';
@@ -37,6 +38,7 @@ function Screens() {
       {clinic && (
         <>
           <Route path="/clinic/upload" element={<UploadPage />} />
+          <Route path="/clinic/upload/studies" element={<StudyUploadPage />} />
           <Route path="/clinic/requests" element={<RequestsPage />} />
           <Route path="/clinic/requests/:requestId" element={<RequestPage />} />
         </>

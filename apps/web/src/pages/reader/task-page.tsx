@@ -9,6 +9,7 @@ import { ErrorNote } from '../../components/layout';
 import { ReportView } from '../../components/report-view';
 import { errorMessage, formatTime } from '../../format';
 import { useSession } from '../../session';
+import { StudyPane } from '../../viewer/study-pane';
 import { leaseTokens } from './lease-tokens';
 
 const AUTOSAVE_DELAY_MS = 1500;
@@ -102,7 +103,7 @@ export function TaskPage() {
   };
 
   return (
-    <section>
+    <section className="task-page">
       <h1>{t('task.heading')}</h1>
       <div className="card">
         <PriorityBadge priority={task.priority} referral={task.referral} />{' '}
@@ -111,6 +112,7 @@ export function TaskPage() {
         {request.clinicalNotes && <p>{request.clinicalNotes}</p>}
       </div>
       {leaseLost && <p className="error">{t('task.leaseLost')}</p>}
+      <StudyPane studyId={request.studyId} />
       {task.state === 'signed' && report ? (
         <>
           <p className="ok">{t('task.signed')}</p>

@@ -48,7 +48,7 @@ export function ViewerToolbar({ view, tool, onTool, onGo, onPreset, onReset }: P
           ›
         </button>
         <span data-testid="image-position" className="viewer-position">
-          {t('viewer.position', { i: count ? index + 1 : 0, n: count })}
+          {view ? t('viewer.position', { i: index + 1, n: count }) : t('common.loading')}
         </span>
       </div>
       <div className="viewer-group" role="group" aria-label={t('viewer.tools')}>

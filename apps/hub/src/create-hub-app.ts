@@ -27,9 +27,14 @@ export async function createHubApp(env: NodeJS.ProcessEnv = process.env): Promis
   app.use(requestMetricsMiddleware(app.get(HubMetrics)));
   app.use(
     helmet({
-      // Swagger UI at /docs needs inline scripts and styles; everything else is JSON.
+      // Swagger UI at /docs needs inline scripts and styles; everything else is JSON. The console's image viewer
+      // compiles its image codecs (WebAssembly) and draws its tool cursors from blob: SVG images.
       contentSecurityPolicy: {
-        directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'style-src': ["'self'", "'unsafe-inline'"] },
+        directives: {
+          'script-src': ["'self'", "'unsafe-inline'", "'wasm-unsafe-eval'"],
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:', 'blob:'],
+        },
       },
     }),
   );

@@ -76,12 +76,14 @@ describe('the web console in Chromium: two specialists in one live MDT room', ()
     await specialist.getByRole('button', { name: '发送' }).click();
     await chair.getByTestId('chat-line').getByText('同意，建议增强 CT').waitFor({ timeout: 15_000 });
 
-    // The specialist marks a point on the CT image; the chair sees the note appear.
-    const grid = specialist.getByTestId('annotation-grid');
-    await grid.click({ position: { x: 60, y: 40 } });
+    // The specialist marks a point on the CT image in the viewer; the chair sees the note listed and drawn.
+    await specialist.getByTestId('study-viewer').getByText('图像 1 / 1').waitFor({ timeout: 15_000 });
+    await specialist.getByRole('button', { name: '放置标注' }).click();
+    await specialist.getByTestId('annotation-overlay').click({ position: { x: 200, y: 140 } });
     await specialist.getByLabel('标注内容').fill('结节 8 mm');
     await specialist.getByRole('button', { name: '添加标注' }).click();
     await chair.getByTestId('annotation').getByText('结节 8 mm').waitFor({ timeout: 15_000 });
+    await chair.getByTestId('annotation-marker').filter({ hasText: '结节 8 mm' }).waitFor({ timeout: 15_000 });
 
     await specialist.getByRole('button', { name: '举手发言' }).click();
     await chair.getByTitle('举手').waitFor({ timeout: 15_000 });

@@ -1,4 +1,4 @@
-import { type FormEvent, type MouseEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import {
@@ -9,24 +9,17 @@ import {
   type MdtEventOf,
   type MdtRoomState,
 } from '@hub/contracts';
-import { num, str } from '../../api/dicom-json';
 import { getConsultation } from '../../api/endpoints';
 import { connectMdt, joinRoom, type MdtSocket, sendStored, type StoredEventName } from '../../api/mdt';
-import type { Consultation, DicomJsonDataset } from '../../api/types';
+import type { Consultation } from '../../api/types';
 import { LiveBadge } from '../../components/badges';
 import { ErrorNote } from '../../components/layout';
 import { errorMessage, formatTime } from '../../format';
 import { useSession } from '../../session';
+import { RoomImagePanel } from './room-image-panel';
+import type { RoomSend } from './room-send';
 
 type ChatLine = MdtEventOf<'chat.message'>;
-
-/** An instance of an attached study that annotations can be placed on (pixel size from QIDO, 512² if unknown). */
-interface AnnotatableInstance {
-  sopInstanceUid: string;
-  label: string;
-  rows: number;
-  columns: number;
-}
 
 /**
  * The live MDT room: who is here (presenter, raised hands), the chat, the annotations on the attached images; every
@@ -108,6 +101,7 @@ export function RoomPage() {
     [],
   );
   const socket = socketRef.current;
+  const roomSend: RoomSend | null = socket && connected ? (event, payload) => send(socket, event, payload) : null;
   const myHandUp = me ? room.raisedHands.includes(me.id) : false;
 
   return (
@@ -147,25 +141,11 @@ export function RoomPage() {
             {myHandUp ? t('room.lowerHand') : t('room.raiseHand')}
           </button>
         </aside>
+        <RoomImagePanel room={room} consultation={consultation} meId={me?.id ?? null} send={roomSend} />
         <ChatPanel
           lines={chat}
           disabled={!socket || !connected}
           onSend={(text) => socket && send(socket, 'chat.send', { text })}
-        />
-        <AnnotationPanel
-          room={room}
-          consultation={consultation}
-          disabled={!socket || !connected}
-          onAdd={(sopInstanceUid, x, y, text) =>
-            socket &&
-            send(socket, 'annotation.add', {
-              annotationId: crypto.randomUUID(),
-              sopInstanceUid,
-              kind: 'text',
-              points: [{ x, y }],
-              text,
-            })
-          }
         />
       </div>
     </section>
@@ -207,129 +187,6 @@ function ChatPanel(props: { lines: ChatLine[]; disabled: boolean; onSend: (text:
           {t('room.send')}
         </button>
       </form>
-    </div>
-  );
-}
-
-/**
- * The annotations of the room and a simple way to add one: pick an instance of an attached study, click where on its
- * pixel grid the note belongs, write it. (The shared image viewer that will show the pixels is not built yet.)
- */
-function AnnotationPanel(props: {
-  room: MdtRoomState;
-  consultation: Consultation | null;
-  disabled: boolean;
-  onAdd: (sopInstanceUid: string, x: number, y: number, text: string) => unknown;
-}) {
-  const { t } = useTranslation();
-  const { api } = useSession();
-  const [instances, setInstances] = useState<AnnotatableInstance[]>([]);
-  const [chosen, setChosen] = useState<string>('');
-  const [point, setPoint] = useState<{ x: number; y: number } | null>(null);
-  const [text, setText] = useState('');
-
-  useEffect(() => {
-    const studies = (props.consultation?.materials ?? []).flatMap((m) => (m.studyInstanceUid ? [m] : []));
-    Promise.all(
-      studies.map((m) =>
-        api
-          .get<DicomJsonDataset[]>(`/dicomweb/studies/${encodeURIComponent(m.studyInstanceUid!)}/instances`, {
-            accept: 'application/dicom+json',
-          })
-          .then((rows) =>
-            (rows ?? []).map((ds, i) => ({
-              sopInstanceUid: str(ds, '00080018') ?? '',
-              label: `${m.description || m.discipline} · #${num(ds, '00200013') ?? i + 1}`,
-              rows: num(ds, '00280010') ?? 512,
-              columns: num(ds, '00280011') ?? 512,
-            })),
-          ),
-      ),
-    ).then(
-      (lists) => {
-        const all = lists.flat().filter((i) => i.sopInstanceUid);
-        setInstances(all);
-        setChosen((c) => c || all[0]?.sopInstanceUid || '');
-      },
-      () => setInstances([]),
-    );
-  }, [api, props.consultation]);
-
-  const instance = instances.find((i) => i.sopInstanceUid === chosen);
-  const annotations = Object.values(props.room.annotations).sort((a, b) => a.createdSeq - b.createdSeq);
-  const pick = (e: MouseEvent<SVGSVGElement>) => {
-    if (!instance) return;
-    const box = e.currentTarget.getBoundingClientRect();
-    setPoint({
-      x: Math.round(((e.clientX - box.left) / box.width) * instance.columns),
-      y: Math.round(((e.clientY - box.top) / box.height) * instance.rows),
-    });
-  };
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (!instance || !point || !text.trim()) return;
-    void props.onAdd(instance.sopInstanceUid, point.x, point.y, text.trim());
-    setText('');
-    setPoint(null);
-  };
-
-  return (
-    <div className="annotations">
-      <h2>{t('room.annotations')}</h2>
-      <ul data-testid="annotations">
-        {annotations.map((a) => (
-          <li key={a.annotationId} data-testid="annotation">
-            {a.text ?? t(`room.kinds.${a.kind}`)}{' '}
-            <span className="muted">
-              {a.authorName} · ({a.points[0]?.x}, {a.points[0]?.y})
-            </span>
-          </li>
-        ))}
-      </ul>
-      {instances.length === 0 ? (
-        <p className="muted">{t('room.noImages')}</p>
-      ) : (
-        <form onSubmit={submit}>
-          <select aria-label={t('room.image')} value={chosen} onChange={(e) => setChosen(e.target.value)}>
-            {instances.map((i) => (
-              <option key={i.sopInstanceUid} value={i.sopInstanceUid}>
-                {i.label}
-              </option>
-            ))}
-          </select>
-          {instance && (
-            <svg
-              data-testid="annotation-grid"
-              className="annotation-grid"
-              viewBox={`0 0 ${instance.columns} ${instance.rows}`}
-              onClick={pick}
-              role="img"
-              aria-label={t('room.pickPoint')}
-            >
-              <rect width={instance.columns} height={instance.rows} />
-              {annotations
-                .filter((a) => a.sopInstanceUid === instance.sopInstanceUid)
-                .map((a) => (
-                  <circle key={a.annotationId} cx={a.points[0]?.x} cy={a.points[0]?.y} r={instance.columns / 60} />
-                ))}
-              {point && <circle className="picked" cx={point.x} cy={point.y} r={instance.columns / 50} />}
-            </svg>
-          )}
-          <div className="row">
-            <input
-              aria-label={t('room.annotationText')}
-              placeholder={t('room.annotationText')}
-              value={text}
-              maxLength={1000}
-              onChange={(e) => setText(e.target.value)}
-            />
-            <button type="submit" disabled={props.disabled || !point || !text.trim()}>
-              {t('room.addAnnotation')}
-            </button>
-          </div>
-          <p className="muted">{point ? t('room.pointAt', point) : t('room.pickPoint')}</p>
-        </form>
-      )}
     </div>
   );
 }

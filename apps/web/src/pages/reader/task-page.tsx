@@ -11,6 +11,7 @@ import { ReturnedNote } from '../../components/returned-note';
 import { StudyPanel } from '../../components/study-panel';
 import { errorMessage, formatTime } from '../../format';
 import { useSession } from '../../session';
+import { StudyPane } from '../../viewer/study-pane';
 import { leaseTokens } from './lease-tokens';
 import { ReturnTaskForm } from './return-task-form';
 
@@ -109,7 +110,7 @@ export function TaskPage() {
   };
 
   return (
-    <section>
+    <section className="task-page">
       <h1>{t('task.heading')}</h1>
       <div className="card">
         <PriorityBadge priority={task.priority} referral={task.referral} />{' '}
@@ -120,6 +121,7 @@ export function TaskPage() {
       </div>
       <StudyPanel studyId={request.studyId} />
       {leaseLost && <p className="error">{t('task.leaseLost')}</p>}
+      <StudyPane studyId={request.studyId} />
       {task.state === 'signed' && report ? (
         <>
           <p className="ok">{t('task.signed')}</p>

@@ -1,0 +1,53 @@
+import { prefetchPart10Instance } from '@cornerstonejs/dicom-image-loader';
+import type { ApiClient } from '../api/http';
+import { type ImageRef, instancePath } from './dicomweb-series';
+import { firstMultipartBody } from './multipart';
+
+const WADO_ACCEPT = 'multipart/related; type="application/dicom"; transfer-syntax=*';
+
+/**
+ * Where a series' images come from. The hub's WADO-RS serves whole instances (no /frames yet), so each instance is
+ * fetched once through the session's ApiClient (bearer token, refreshed as needed) and handed to Cornerstone's metadata
+ * registry under its `wadors:` id; the loader then finds each frame's pixels there and never asks for /frames.
+ */
+export class InstanceSource {
+  private readonly loaded = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly api: ApiClient,
+    private readonly studyInstanceUid: string,
+    private readonly seriesInstanceUid: string,
+  ) {}
+
+  /** The Cornerstone image id of one image: the instance's WADO-RS frame URL, as a DICOMweb viewer names it. */
+  imageId(ref: ImageRef): string {
+    return `${this.baseImageId(ref.sopInstanceUid)}/frames/${ref.frame}`;
+  }
+
+  /** Fetches the instance of `ref` unless it is already here (or on its way). */
+  ensure(ref: ImageRef): Promise<void> {
+    const sop = ref.sopInstanceUid;
+    let done = this.loaded.get(sop);
+    if (!done) {
+      done = this.fetchInstance(sop).catch((err: unknown) => {
+        this.loaded.delete(sop); // a later look may retry
+        throw err;
+      });
+      this.loaded.set(sop, done);
+    }
+    return done;
+  }
+
+  private baseImageId(sopInstanceUid: string): string {
+    const path = instancePath(this.studyInstanceUid, this.seriesInstanceUid, sopInstanceUid);
+    return `wadors:${new URL(this.api.url(path), location.href).href}`;
+  }
+
+  private async fetchInstance(sopInstanceUid: string): Promise<void> {
+    const path = instancePath(this.studyInstanceUid, this.seriesInstanceUid, sopInstanceUid);
+    const blob = await this.api.getBlob(path, { accept: WADO_ACCEPT });
+    const part10 = firstMultipartBody(new Uint8Array(await blob.arrayBuffer()));
+    // The registry keeps the buffer: copy the part out of the multipart body so the rest can be freed.
+    await prefetchPart10Instance(this.baseImageId(sopInstanceUid), part10.slice().buffer);
+  }
+}

@@ -10,13 +10,15 @@ import {
   type MdtRoomState,
 } from '@hub/contracts';
 import { num, str } from '../../api/dicom-json';
-import { getConsultation } from '../../api/endpoints';
+import { getConsultation } from '../../api/consultations';
 import { connectMdt, joinRoom, type MdtSocket, sendStored, type StoredEventName } from '../../api/mdt';
 import type { Consultation, DicomJsonDataset } from '../../api/types';
 import { LiveBadge } from '../../components/badges';
 import { ErrorNote } from '../../components/layout';
 import { errorMessage, formatTime } from '../../format';
 import { useSession } from '../../session';
+import { AvPanel } from './av-panel';
+import { ConclusionPanel } from './conclusion-panel';
 
 type ChatLine = MdtEventOf<'chat.message'>;
 
@@ -123,6 +125,7 @@ export function RoomPage() {
         )}
       </header>
       <ErrorNote error={error} />
+      <AvPanel socket={socket} connected={connected} participants={room.participants} />
       <div className="room-grid">
         <aside>
           <h2>{t('room.participants')}</h2>
@@ -168,6 +171,13 @@ export function RoomPage() {
           }
         />
       </div>
+      <ConclusionPanel
+        consultation={consultation}
+        room={room}
+        socket={socket}
+        connected={connected}
+        onChange={setConsultation}
+      />
     </section>
   );
 }

@@ -19,6 +19,14 @@ type Specialist = Awaited<ReturnType<typeof addUser>>;
 const videoTracksLive = (selector: string) =>
   `(() => { const s = document.querySelector(${JSON.stringify(selector)})?.srcObject;
      return !!s && s.getVideoTracks().some((track) => track.readyState === 'live'); })()`;
+/** Polls an expression in the page from here (the console's CSP forbids the page-side polling of waitForFunction). */
+async function until(page: Page, expression: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate(expression))) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${expression}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 const audioTracksEnabled = (selector: string) =>
   `document.querySelector(${JSON.stringify(selector)}).srcObject.getAudioTracks().some((track) => track.enabled)`;
 
@@ -139,19 +147,33 @@ describe('the web console in Chromium: a consultation from request to signed con
       const tile = page.locator(`[data-testid=remote-video][data-user-id="${other.id}"]`);
       await tile.and(page.locator('[data-state=connected]')).waitFor({ timeout: 30_000 });
       // The remote video element plays the other side's camera: a stream with a live video track.
-      await page.waitForFunction(
-        videoTracksLive(`[data-testid=remote-video][data-user-id="${other.id}"] video`),
-        null,
-        {
-          timeout: LIVE_MS,
-        },
-      );
+      await until(page, videoTracksLive(`[data-testid=remote-video][data-user-id="${other.id}"] video`), LIVE_MS);
     }
 
     // Mute and camera toggles act on the local tracks.
     await chairPage.getByRole('button', { name: '静音' }).click();
     expect(await chairPage.evaluate(audioTracksEnabled('[data-testid=local-video] video'))).toBe(false);
-    await chairPage.getByRole('button', { name: '取消静音' }).waitFor();
+    await chairPage.getByRole('button', { name: '取消静音' }).click();
+
+    // Hanging up stops sending: the specialist's tile of the chair goes, the chair still sees the specialist; joining
+    // again renegotiates on the same connection.
+    const chairTile = specialistPage.locator(`[data-testid=remote-video][data-user-id="${chair.id}"]`);
+    await chairPage.getByRole('button', { name: '挂断' }).click();
+    await chairTile.waitFor({ state: 'detached', timeout: LIVE_MS });
+    expect(await chairPage.getByTestId('remote-video').count()).toBe(1);
+    await chairPage.getByRole('button', { name: '加入音视频' }).click();
+    await until(
+      specialistPage,
+      videoTracksLive(`[data-testid=remote-video][data-user-id="${chair.id}"] video`),
+      LIVE_MS,
+    );
+
+    // Leaving the room hangs up with everyone: the chair's tile of the specialist goes. Then the specialist is back.
+    await specialistPage.getByRole('link', { name: '会诊', exact: true }).click();
+    await chairPage
+      .locator(`[data-testid=remote-video][data-user-id="${specialist.id}"]`)
+      .waitFor({ state: 'detached', timeout: LIVE_MS });
+    await enterRoom(specialistPage, consultationId);
   });
 
   it('the chair drafts the conclusion live, signs it, and both see it signed; the coordinator ends it', async () => {

@@ -85,7 +85,8 @@ export function AvPanel(props: { socket: MdtSocket | null; connected: boolean; p
   };
 
   const nameOf = (userId: string) => props.participants.find((p) => p.userId === userId)?.name ?? userId;
-  const shown = remotes.filter((r) => r.stream);
+  // Someone who hung up (their tracks removed) or only listens shows no tile.
+  const shown = remotes.filter((r) => r.stream && r.stream.getTracks().length > 0);
   return (
     <div className="av-panel card" data-testid="av-panel">
       <div className="av-controls">

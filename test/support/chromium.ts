@@ -29,7 +29,15 @@ function requireChromium(): void {
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium was installed but ${CHROMIUM_PATH} is missing`);
 }
 
-export async function launchChromium(): Promise<Browser> {
+export interface ChromiumOptions {
+  /**
+   * A fake camera and microphone (a test pattern and a beep) that every page may use without asking, for WebRTC
+   * tests: getUserMedia answers at once in headless Chromium.
+   */
+  fakeMedia?: boolean;
+}
+
+export async function launchChromium(options: ChromiumOptions = {}): Promise<Browser> {
   requireChromium();
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
@@ -42,6 +50,7 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      ...(options.fakeMedia ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'] : []),
     ],
   });
 }

@@ -18,12 +18,12 @@ export interface ConsoleHub {
 }
 
 /** What a browser suite starts with: the console built, a hub with one tenant, Chromium. */
-export async function startConsoleHub(): Promise<ConsoleHub> {
+export async function startConsoleHub(opts: { fakeMedia?: boolean } = {}): Promise<ConsoleHub> {
   ensureWebBuild();
   await mkdir(CONSOLE_SHOTS, { recursive: true });
   const t = await startTestApp();
   const a = await createTenant(t);
-  const browser = await launchChromium();
+  const browser = await launchChromium(opts);
   return {
     t,
     a,
@@ -70,4 +70,19 @@ export async function claimForReview(page: Page, centre: string): Promise<void> 
   await page.getByLabel('中心').selectOption({ label: centre });
   await page.getByRole('button', { name: '领取待审核报告' }).click();
   await page.waitForURL(/\/reader\/tasks\//);
+}
+
+/** From anywhere in the console: the consultations list, the consultation's room link, and the room joined live. */
+export async function enterRoom(page: Page, consultationId: string): Promise<void> {
+  await page.getByRole('link', { name: '会诊', exact: true }).click();
+  await page
+    .getByTestId('consultation-row')
+    .filter({ has: page.locator(`a[href="/consultations/${consultationId}/room"]`) })
+    .getByRole('link', { name: '进入会诊室' })
+    .click();
+  await page.waitForURL(new RegExp(`/consultations/${consultationId}/room$`));
+  await page
+    .getByTestId('live')
+    .getByText(/实时更新/)
+    .waitFor();
 }

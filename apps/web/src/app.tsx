@@ -5,7 +5,9 @@ import { RequestPage } from './pages/clinic/request-page';
 import { RequestsPage } from './pages/clinic/requests-page';
 import { StudyUploadPage } from './pages/clinic/study-upload-page';
 import { UploadPage } from './pages/clinic/upload-page';
+import { ConsultationPage } from './pages/consultation/consultation-page';
 import { ConsultationsPage } from './pages/consultation/consultations-page';
+import { NewConsultationPage } from './pages/consultation/new-consultation-page';
 import { RoomPage } from './pages/consultation/room-page';
 import { LoginPage } from './pages/login-page';
 import { TaskPage } from './pages/reader/task-page';
@@ -52,6 +54,8 @@ function Screens() {
       {consults && (
         <>
           <Route path="/consultations" element={<ConsultationsPage />} />
+          <Route path="/consultations/new" element={<NewConsultationPage />} />
+          <Route path="/consultations/:consultationId" element={<ConsultationPage />} />
           <Route path="/consultations/:consultationId/room" element={<RoomPage />} />
         </>
       )}

@@ -13,11 +13,11 @@ import {
   type Page,
   type PageRequest,
 } from '@hub/core';
+import type { ConsultationInvitation, NewConsultation } from '@hub/contracts';
 import { returningRows } from '@hub/db';
 import { StudyAccessGrants } from '@hub/studies';
 import {
   type ConsultationAction,
-  type ConsultationKind,
   type ConsultationState,
   conclusionEditRefusal,
   conclusionSignRefusal,
@@ -39,23 +39,8 @@ import { type ConsultationView, toConsultationView } from './consultation-view.j
 import type { MdtEvent } from './realtime/mdt-events.js';
 import type { ParticipantRole } from './entities/consultation-participant.entity.js';
 
-export interface NewConsultation {
-  kind: ConsultationKind;
-  patientId: string;
-  question: string;
-  caseSummary: string;
-  studyIds?: string[];
-  requestedSpecialties?: string[];
-  proposedAt?: string;
-  /** The patient's informed consent, when the requesting doctor records it with the request. */
-  consent?: { note?: string };
-}
-
-export interface Invitation {
-  userId: string;
-  role?: Extract<ParticipantRole, 'chair' | 'specialist'>;
-  specialty?: string;
-}
+export type { NewConsultation } from '@hub/contracts';
+export type Invitation = ConsultationInvitation;
 
 /** What a change tells the audit trail, and the room event it wrote (published after commit), if any. */
 type ChangeDetails = Record<string, unknown> & { publish?: MdtEvent };

@@ -1,16 +1,14 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import request from 'supertest';
 import { dicomFixture } from '../../fixtures/dicom-fixtures.js';
-import { launchChromium } from '../../support/chromium.js';
 import { type ConsultationFixture, openConsultation } from '../../support/consultations.js';
 import { multipartRelated, stowContentType } from '../../support/dicomweb.js';
-import { createTenant, type Tenant } from '../../support/tenant.js';
-import { baseUrlOf, startTestApp, type TestApp } from '../../support/test-app.js';
-import { logInToConsole } from '../../support/web-console.js';
-import { ensureWebBuild } from '../../support/web-build.js';
+import type { Tenant } from '../../support/tenant.js';
+import type { TestApp } from '../../support/test-app.js';
+import { enterRoom, logInToConsole, startConsoleHub } from '../../support/web-console.js';
 
 const SHOTS = path.resolve('test-output/web');
 
@@ -23,22 +21,8 @@ describe('the web console in Chromium: two specialists in one live MDT room', ()
 
   const logIn = (who: { username: string; password: string }) => logInToConsole(browser, base, who);
 
-  async function enterRoom(page: Page): Promise<void> {
-    await page.getByRole('link', { name: '会诊', exact: true }).click();
-    await page.getByTestId('consultation-row').getByRole('link', { name: '进入会诊室' }).click();
-    await page.waitForURL(new RegExp(`/consultations/${c.id}/room$`));
-    await page
-      .getByTestId('live')
-      .getByText(/实时更新/)
-      .waitFor();
-  }
-
   beforeAll(async () => {
-    ensureWebBuild();
-    await mkdir(SHOTS, { recursive: true });
-    t = await startTestApp();
-    a = await createTenant(t);
-    base = baseUrlOf(t);
+    ({ t, a, base, browser } = await startConsoleHub());
     // A CT image from the clinic, attached to the consultation, to annotate.
     const ct = dicomFixture('ct-small.dcm');
     await request(t.http)
@@ -51,7 +35,6 @@ describe('the web console in Chromium: two specialists in one live MDT room', ()
       ct.studyInstanceUid,
     ]);
     c = await openConsultation(t, a, { studyId: study!.id });
-    browser = await launchChromium();
   }, 600_000);
   afterAll(async () => {
     await browser?.close();
@@ -60,9 +43,9 @@ describe('the web console in Chromium: two specialists in one live MDT room', ()
 
   it('shows each one the other’s presence, chat and annotation, live', async () => {
     const chair = await logIn(c.chair);
-    await enterRoom(chair);
+    await enterRoom(chair, c.id);
     const specialist = await logIn(c.specialist);
-    await enterRoom(specialist);
+    await enterRoom(specialist, c.id);
 
     for (const page of [chair, specialist]) {
       await page.getByTestId('participant').nth(1).waitFor({ timeout: 15_000 });

@@ -3,8 +3,6 @@ import type { ApiClient } from './http';
 import type {
   Centre,
   CentreFilters,
-  Consultation,
-  ConsultationState,
   DicomJsonDataset,
   DraftReport,
   LoginResult,
@@ -191,15 +189,4 @@ export function addAddendum(
   body: { text: string; changesResult?: boolean },
 ): Promise<Report> {
   return api.post<Report>(`/api/reports/${id(reportId)}/addenda`, body);
-}
-
-// ---- consultations ----
-
-/** The caller's consultations: their institution's requests, their invitations, their consortium's (coordinators). */
-export function listConsultations(api: ApiClient, state?: ConsultationState): Promise<Page<Consultation>> {
-  return api.get<Page<Consultation>>('/api/consultations', { query: { state, limit: 100 } });
-}
-
-export function getConsultation(api: ApiClient, consultationId: string): Promise<Consultation> {
-  return api.get<Consultation>(`/api/consultations/${id(consultationId)}`);
 }

@@ -5,7 +5,9 @@ import {
   type MdtClientEvents,
   type MdtClientPayloads,
   type MdtJoinAck,
+  type MdtRelayAck,
   type MdtServerEvents,
+  type RtcSignalPayload,
 } from '@hub/contracts';
 import { connectHubNamespace, type TokenSource } from './events';
 
@@ -47,4 +49,18 @@ export async function sendStored<E extends StoredEventName>(
     }
   }
   throw lastError instanceof Error ? lastError : new Error('the hub did not answer');
+}
+
+const RATE_LIMIT_PAUSE_MS = 600;
+
+/**
+ * Relays a WebRTC signal to one participant (not stored). A signal refused for the socket's rate limit (a burst of
+ * ICE candidates) is sent once more after a pause; any other refusal comes back as the ack.
+ */
+export async function relaySignal(socket: MdtSocket, signal: RtcSignalPayload): Promise<MdtRelayAck> {
+  const once = () => socket.timeout(ACK_TIMEOUT_MS).emitWithAck('rtc.signal', signal);
+  const ack = await once();
+  if (ack.ok || ack.code !== 'rate_limited') return ack;
+  await new Promise((resolve) => setTimeout(resolve, RATE_LIMIT_PAUSE_MS));
+  return once();
 }

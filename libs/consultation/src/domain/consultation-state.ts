@@ -1,3 +1,4 @@
+import type { ConsultationKind } from '@hub/contracts';
 import { DomainError } from '@hub/core';
 
 /**
@@ -12,8 +13,7 @@ import { DomainError } from '@hub/core';
  * The table says whether an action is possible at all; the guards below (consent, signed conclusion) say whether the
  * facts allow it, and the service runs both.
  */
-export const CONSULTATION_KINDS = ['remote', 'mdt'] as const;
-export type ConsultationKind = (typeof CONSULTATION_KINDS)[number];
+export { CONSULTATION_KINDS, type ConsultationKind } from '@hub/contracts';
 
 /** How each kind is named to Chinese-speaking users (UI, printed conclusions). */
 export const CONSULTATION_KIND_LABELS: Record<ConsultationKind, string> = {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { getRequest } from '../../api/endpoints';
 import type { ReadingRequest } from '../../api/types';
 import { LiveBadge, PriorityBadge, StateBadge } from '../../components/badges';
@@ -15,7 +15,7 @@ import { RequestActions } from './request-actions';
 /** One request: where it stands, and its report the moment it is signed. */
 export function RequestPage() {
   const { t } = useTranslation();
-  const { api } = useSession();
+  const { api, me } = useSession();
   const { requestId = '' } = useParams();
   const [request, setRequest] = useState<ReadingRequest | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -58,6 +58,11 @@ export function RequestPage() {
         <ReturnedNote task={task} />
       </div>
       <RequestActions request={request} onChange={setRequest} />
+      {me?.roles.includes('clinic_doctor') && (
+        <p>
+          <Link to={`/consultations/new?requestId=${request.id}`}>{t('consult.new.heading')}</Link>
+        </p>
+      )}
       {request.report ? <ReportView report={request.report} /> : <p className="muted">{t('report.notYet')}</p>}
       <ErrorNote error={error} />
     </section>

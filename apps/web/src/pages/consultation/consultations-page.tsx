@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { listConsultations } from '../../api/endpoints';
+import { listConsultations } from '../../api/consultations';
 import type { Consultation } from '../../api/types';
 import { ErrorNote } from '../../components/layout';
 import { errorMessage, formatTime } from '../../format';
@@ -10,7 +10,7 @@ import { useSession } from '../../session';
 /** The caller's consultations, newest first; a scheduled or live one opens its room. */
 export function ConsultationsPage() {
   const { t } = useTranslation();
-  const { api } = useSession();
+  const { api, me } = useSession();
   const [items, setItems] = useState<Consultation[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -23,7 +23,14 @@ export function ConsultationsPage() {
 
   return (
     <section>
-      <h1>{t('consultations.heading')}</h1>
+      <h1>
+        {t('consultations.heading')}{' '}
+        {me?.roles.includes('clinic_doctor') && (
+          <Link className="button" to="/consultations/new">
+            {t('consult.new.heading')}
+          </Link>
+        )}
+      </h1>
       <ErrorNote error={error} />
       {items === null ? (
         <p>{t('common.loading')}</p>
@@ -44,7 +51,9 @@ export function ConsultationsPage() {
             {items.map((c) => (
               <tr key={c.id} data-testid="consultation-row">
                 <td>{t(`consultations.kinds.${c.kind}`)}</td>
-                <td>{c.question}</td>
+                <td>
+                  <Link to={`/consultations/${c.id}`}>{c.question}</Link>
+                </td>
                 <td>{t(`consultations.states.${c.state}`)}</td>
                 <td>{formatTime(c.startedAt ?? c.scheduledAt ?? c.proposedAt ?? c.createdAt)}</td>
                 <td>

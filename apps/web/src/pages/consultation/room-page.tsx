@@ -9,13 +9,15 @@ import {
   type MdtEventOf,
   type MdtRoomState,
 } from '@hub/contracts';
-import { getConsultation } from '../../api/endpoints';
+import { getConsultation } from '../../api/consultations';
 import { connectMdt, joinRoom, type MdtSocket, sendStored, type StoredEventName } from '../../api/mdt';
 import type { Consultation } from '../../api/types';
 import { LiveBadge } from '../../components/badges';
 import { ErrorNote } from '../../components/layout';
 import { errorMessage, formatTime } from '../../format';
 import { useSession } from '../../session';
+import { AvPanel } from './av-panel';
+import { ConclusionPanel } from './conclusion-panel';
 import { RoomImagePanel } from './room-image-panel';
 import type { RoomSend } from './room-send';
 
@@ -117,6 +119,7 @@ export function RoomPage() {
         )}
       </header>
       <ErrorNote error={error} />
+      <AvPanel socket={socket} connected={connected} participants={room.participants} />
       <div className="room-grid">
         <aside>
           <h2>{t('room.participants')}</h2>
@@ -148,6 +151,13 @@ export function RoomPage() {
           onSend={(text) => socket && send(socket, 'chat.send', { text })}
         />
       </div>
+      <ConclusionPanel
+        consultation={consultation}
+        room={room}
+        socket={socket}
+        connected={connected}
+        onChange={setConsultation}
+      />
     </section>
   );
 }

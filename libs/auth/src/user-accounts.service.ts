@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { Page, PageRequest } from '@hub/core';
 import { PasswordHasher } from './password-hasher.js';
 import type { NewUserAccount, UserAccount } from './user-account.js';
-import { UserRepository } from './user.repository.js';
+import { type UserListFilter, UserRepository } from './user.repository.js';
 
 /** Creating and listing accounts, for the registry's user administration and the first-boot admin. */
 @Injectable()
@@ -43,7 +43,7 @@ export class UserAccounts {
     return this.users.findById(id);
   }
 
-  list(filter: { consortiumId: string | null; institutionId?: string }, page: PageRequest): Promise<Page<UserAccount>> {
+  list(filter: UserListFilter, page: PageRequest): Promise<Page<UserAccount>> {
     return this.users.list(filter, page);
   }
 

@@ -30,6 +30,15 @@ interface UserRow {
   created_at: Date;
 }
 
+export interface UserListFilter {
+  consortiumId: string | null;
+  institutionId?: string;
+  /** Only users holding this role. */
+  role?: Role;
+  /** Only accounts that are not deactivated. */
+  activeOnly?: boolean;
+}
+
 const SELECT_USER = `SELECT u.*, i.consortium_id FROM users u LEFT JOIN institutions i ON i.id = u.institution_id`;
 
 const toAccount = (r: UserRow): UserAccount => ({
@@ -75,10 +84,7 @@ export class UserRepository {
     return row?.totp_secret ?? null;
   }
 
-  async list(
-    filter: { consortiumId: string | null; institutionId?: string },
-    page: PageRequest,
-  ): Promise<Page<UserAccount>> {
+  async list(filter: UserListFilter, page: PageRequest): Promise<Page<UserAccount>> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.consortiumId) {
@@ -89,6 +95,11 @@ export class UserRepository {
       params.push(filter.institutionId);
       where.push(`u.institution_id = $${params.length}`);
     }
+    if (filter.role) {
+      params.push(filter.role);
+      where.push(`$${params.length} = ANY(u.roles)`);
+    }
+    if (filter.activeOnly) where.push('u.active');
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const rows: (UserRow & { total: string })[] = await this.dataSource.query(
       `${SELECT_USER.replace('SELECT u.*', 'SELECT u.*, count(*) OVER () AS total')} ${clause}

@@ -3,12 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditTrail } from '@hub/audit';
 import { type UserAccount, UserAccounts } from '@hub/auth';
-import { type Actor, DomainError, notFound, type Page, type PageRequest } from '@hub/core';
+import { type Actor, DomainError, notFound, type Page, type PageRequest, type Role } from '@hub/core';
 import { InstitutionRepository } from './institution.repository.js';
 import { ReadingPrivilegeRepository } from './reading-privilege.repository.js';
 import { assertPrivilegesFit, assertRecordScope, readScope } from './registry-rules.js';
 import { RegistryScope } from './registry-scope.service.js';
-import type { RegistryUser, UserRequest } from './registry.types.js';
+import type { DirectoryEntry, RegistryUser, UserRequest } from './registry.types.js';
 
 const CREATE = 'registry.user.create';
 
@@ -75,6 +75,21 @@ export class RegistryUsersService {
     const accounts = await this.accounts.list({ consortiumId, institutionId: filter.institutionId }, page);
     const privileges = await this.privileges.listForUsers(accounts.items.map((u) => u.id));
     return { ...accounts, items: accounts.items.map((u) => ({ ...u, privileges: privileges.get(u.id) ?? [] })) };
+  }
+
+  /** The active people of the caller's consortium, optionally only those holding `role` (e.g. specialists to invite). */
+  async directory(actor: Actor, role: Role | undefined, page: PageRequest): Promise<Page<DirectoryEntry>> {
+    const consortiumId = readScope(actor, undefined);
+    const accounts = await this.accounts.list({ consortiumId, role, activeOnly: true }, page);
+    return {
+      ...accounts,
+      items: accounts.items.map((u) => ({
+        id: u.id,
+        displayName: u.displayName,
+        institutionId: u.institutionId,
+        roles: u.roles,
+      })),
+    };
   }
 
   async get(actor: Actor, id: string): Promise<RegistryUser> {

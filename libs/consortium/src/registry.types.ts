@@ -48,6 +48,8 @@ export interface RegistryUser extends UserAccount {
   privileges: ReadingPrivilege[];
 }
 
+export type { DirectoryEntry } from '@hub/contracts';
+
 export interface NewConsortium {
   code: string;
   name: string;

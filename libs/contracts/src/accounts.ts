@@ -16,6 +16,9 @@ export interface UserAccountOf<T = string> {
   createdAt: T;
 }
 
+/** GET /api/users/directory: what a coordinator needs to invite someone (no username, no login state). */
+export type DirectoryEntry = Pick<UserAccountOf, 'id' | 'displayName' | 'institutionId' | 'roles'>;
+
 export interface TokenPair {
   accessToken: string;
   /** Single use: presenting it twice ends the whole session. */

@@ -101,7 +101,7 @@ describe('the web console in Chromium: a consultation from request to signed con
       .click();
     await stateIs(coordinator, '已申请');
     const invite = async (who: Specialist, role: '主持专家' | '专家', specialty: string) => {
-      await coordinator.getByLabel('专家用户 ID').fill(who.id);
+      await coordinator.locator('select[name="invitee"]').selectOption(who.id);
       await coordinator.getByLabel('角色').selectOption({ label: role });
       await coordinator.getByLabel('专业').fill(specialty);
       await coordinator.getByRole('button', { name: '邀请', exact: true }).click();

@@ -1,4 +1,4 @@
-import type { ConsultationInvitation, NewConsultation } from '@hub/contracts';
+import type { ConsultationInvitation, DirectoryEntry, NewConsultation } from '@hub/contracts';
 import type { ApiClient } from './http';
 import type { Consultation, ConsultationState, Page } from './types';
 
@@ -28,6 +28,14 @@ export function createConsultation(api: ApiClient, body: NewConsultation): Promi
 /** The requesting doctor records the patient's informed consent (知情同意); needed before scheduling. */
 export function recordConsent(api: ApiClient, consultationId: string, note?: string): Promise<Consultation> {
   return api.post<Consultation>(`${base(consultationId)}/consent`, note ? { note } : {});
+}
+
+/** Coordinator (or admin): the consortium's active specialists, to invite. */
+export async function listSpecialists(api: ApiClient): Promise<DirectoryEntry[]> {
+  const page = await api.get<Page<DirectoryEntry>>('/api/users/directory', {
+    query: { role: 'specialist', limit: 100 },
+  });
+  return page.items;
 }
 
 /** Coordinator only. */

@@ -313,8 +313,9 @@ export const en: Messages = {
     },
     invite: {
       heading: 'Invite a specialist',
-      userId: 'Specialist’s user id',
-      badId: 'That is not a user id',
+      person: 'Specialist',
+      choose: 'Choose a specialist…',
+      nobody: 'No more specialists of the consortium to invite',
       submit: 'Invite',
       withdraw: 'Withdraw',
     },

@@ -300,8 +300,9 @@ export const zhCN = {
     },
     invite: {
       heading: '邀请专家',
-      userId: '专家用户 ID',
-      badId: '用户 ID 格式不正确',
+      person: '专家',
+      choose: '选择专家…',
+      nobody: '本联合体已没有可邀请的专家',
       submit: '邀请',
       withdraw: '撤回邀请',
     },

@@ -1,6 +1,10 @@
-import { type FormEvent, type ReactNode, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Invitation } from '../../api/consultations';
+import type { DirectoryEntry } from '@hub/contracts';
+import { type Invitation, listSpecialists } from '../../api/consultations';
+import { ErrorNote } from '../../components/layout';
+import { errorMessage } from '../../format';
+import { useSession } from '../../session';
 
 /** An ISO time as a datetime-local value in the browser's zone ('' for none). */
 export function toLocalInput(iso: string | null | undefined): string {
@@ -9,8 +13,6 @@ export function toLocalInput(iso: string | null | undefined): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A small form that hands its values on and disables itself while the page works on them. */
 function ActionForm(props: {
@@ -58,34 +60,45 @@ export function ConsentForm(props: { busy: boolean; onSubmit: (note: string) => 
   );
 }
 
-/**
- * The coordinator invites a specialist by their user id: the hub has no listing of a consortium's specialists for
- * coordinators (GET /api/users is the administrator's), so the id comes from the consortium's roster.
- */
-export function InviteForm(props: { busy: boolean; hasChair: boolean; onSubmit: (invitation: Invitation) => void }) {
+/** The coordinator invites one of the consortium's specialists (from the hub's user directory), as chair or not. */
+export function InviteForm(props: {
+  busy: boolean;
+  hasChair: boolean;
+  invited: readonly string[];
+  onSubmit: (invitation: Invitation) => void;
+}) {
   const { t } = useTranslation();
+  const { api } = useSession();
+  const [people, setPeople] = useState<DirectoryEntry[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
   const [userId, setUserId] = useState('');
   const [role, setRole] = useState<'specialist' | 'chair'>(props.hasChair ? 'specialist' : 'chair');
   const [specialty, setSpecialty] = useState('');
-  const valid = UUID.test(userId.trim());
+  useEffect(() => {
+    listSpecialists(api).then(setPeople, (err: unknown) => setError(errorMessage(err)));
+  }, [api]);
+  const choices = (people ?? []).filter((p) => !props.invited.includes(p.id));
   return (
     <ActionForm
       label={t('consult.invite.submit')}
       busy={props.busy}
-      ready={valid}
+      ready={userId !== ''}
       onSubmit={() => {
-        props.onSubmit({ userId: userId.trim(), role, ...(specialty.trim() ? { specialty: specialty.trim() } : {}) });
+        props.onSubmit({ userId, role, ...(specialty.trim() ? { specialty: specialty.trim() } : {}) });
         setUserId('');
         setSpecialty('');
       }}
     >
       <label>
-        {t('consult.invite.userId')}
-        <input
-          value={userId}
-          placeholder="xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
-          onChange={(e) => setUserId(e.target.value)}
-        />
+        {t('consult.invite.person')}
+        <select name="invitee" value={userId} disabled={people === null} onChange={(e) => setUserId(e.target.value)}>
+          <option value="">{people === null ? t('common.loading') : t('consult.invite.choose')}</option>
+          {choices.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.displayName}
+            </option>
+          ))}
+        </select>
       </label>
       <label>
         {t('consult.role')}
@@ -98,7 +111,8 @@ export function InviteForm(props: { busy: boolean; hasChair: boolean; onSubmit: 
         {t('consult.specialty')}
         <input maxLength={100} value={specialty} onChange={(e) => setSpecialty(e.target.value)} />
       </label>
-      {userId.trim() !== '' && !valid && <p className="error">{t('consult.invite.badId')}</p>}
+      {people !== null && choices.length === 0 && <p className="muted">{t('consult.invite.nobody')}</p>}
+      <ErrorNote error={error} />
     </ActionForm>
   );
 }

@@ -147,6 +147,7 @@ export function ConsultationPage() {
                 key={String(hasChair)}
                 busy={busy}
                 hasChair={hasChair}
+                invited={(c.participants ?? []).map((p) => p.userId)}
                 onSubmit={(invitation) => run(() => consultations.invite(api, c.id, invitation))}
               />
             </div>

@@ -6,3 +6,4 @@ export * from './accounts.js';
 export * from './consultations.js';
 export * from './studies.js';
 export * from './oversight.js';
+export * from './recognition.js';

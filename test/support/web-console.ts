@@ -18,3 +18,11 @@ export async function logInToConsole(
   await page.getByTestId('who').waitFor();
   return page;
 }
+
+/** Where the browser tests save their screenshots, to be looked at after a run (not compared). */
+export const SCREENSHOTS = 'test-output/web';
+
+/** A full-page screenshot of `page` as test-output/web/<name>.png. */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+}

@@ -1,19 +1,19 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { getRequest } from '../../api/endpoints';
 import type { ReadingRequest } from '../../api/types';
 import { LiveBadge, PriorityBadge, StateBadge } from '../../components/badges';
 import { ErrorNote } from '../../components/layout';
 import { ReportView } from '../../components/report-view';
 import { errorMessage, formatTime } from '../../format';
-import { useSession } from '../../session';
+import { hasAnyRole, ORDERING_ROLES, useSession } from '../../session';
 import { useHubEvents } from '../../use-events';
 
 /** One request: where it stands, and its report the moment it is signed. */
 export function RequestPage() {
   const { t } = useTranslation();
-  const { api } = useSession();
+  const { api, me } = useSession();
   const { requestId = '' } = useParams();
   const [request, setRequest] = useState<ReadingRequest | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -53,6 +53,11 @@ export function RequestPage() {
             </>
           )}
         </dl>
+        {hasAnyRole(me, ORDERING_ROLES) && (
+          <Link to={`/clinic/recognition?patient=${encodeURIComponent(request.patientId)}`}>
+            {t('recognition.fromRequest')}
+          </Link>
+        )}
         {task.state === 'returned' && (
           <p className="error">{t('request.returned', { reason: task.returnNote ?? task.returnReason ?? '' })}</p>
         )}

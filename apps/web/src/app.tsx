@@ -16,7 +16,7 @@ import {
   CONSULTATION_ROLES,
   hasAnyRole,
   ORDERING_ROLES,
-  OVERSIGHT_ROLES,
+  oversees,
   READER_ROLES,
   SessionProvider,
   useSession,
@@ -47,14 +47,14 @@ function Screens() {
   const clinic = hasAnyRole(me, CLINIC_ROLES);
   const reader = hasAnyRole(me, READER_ROLES);
   const consults = hasAnyRole(me, CONSULTATION_ROLES);
-  const oversees = hasAnyRole(me, OVERSIGHT_ROLES);
+  const overseer = oversees(me);
   const home = clinic
     ? '/clinic/requests'
     : reader
       ? '/reader/worklist'
       : consults
         ? '/consultations'
-        : oversees
+        : overseer
           ? '/oversight'
           : null;
   return (
@@ -67,7 +67,7 @@ function Screens() {
         </>
       )}
       {hasAnyRole(me, ORDERING_ROLES) && <Route path="/clinic/recognition" element={<RecognitionPage />} />}
-      {oversees && (
+      {overseer && (
         <Route
           path="/oversight"
           element={

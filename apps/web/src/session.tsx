@@ -80,3 +80,5 @@ export const OVERSIGHT_ROLES: Role[] = ['coordinator', 'admin', 'auditor'];
 /** Who orders tests at a clinic, and so looks up recognisable prior results first. */
 export const ORDERING_ROLES: Role[] = ['clinic_doctor'];
 export const hasAnyRole = (me: Me | null, roles: Role[]) => !!me && me.roles.some((r) => roles.includes(r));
+/** Oversight figures are per consortium: the platform administrator belongs to none. */
+export const oversees = (me: Me | null) => hasAnyRole(me, OVERSIGHT_ROLES) && !!me?.consortiumId;

@@ -50,6 +50,8 @@ describe('the web console in Chromium: oversight dashboard and the clinic recogn
       username: a.usernames.coordinator,
       password: a.passwords.coordinator,
     });
+    // Charts drawn at once (no animation), so the screenshots show the final bars.
+    await page.emulateMedia({ reducedMotion: 'reduce' });
     await page.getByRole('link', { name: '运行监管' }).click();
     await page.getByRole('heading', { name: /运行监管/ }).waitFor();
     await page.getByTestId('centre-row').first().waitFor();
@@ -113,6 +115,16 @@ describe('the web console in Chromium: oversight dashboard and the clinic recogn
     await expect(
       rowFigures(page.locator(`[data-testid=centre-row][data-centre="${a.centreIds.ecg}"]`)),
     ).resolves.toMatchObject({ signed: '0', urgent: '1', slaCompliance: '—' });
+    // In English, the charts are drawn again with the new names.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: /^Oversight/ }).waitFor();
+    await page.getByRole('button', { name: 'Last 7 days' }).click();
+    await page
+      .getByTestId('period')
+      .getByText(/China calendar days/)
+      .waitFor();
+    await expect(page.getByTestId('chart').locator('canvas').count()).resolves.toBe(5);
+    await shot(page, '33-oversight-english');
     await page.context().close();
   });
 
@@ -163,6 +175,21 @@ describe('the web console in Chromium: oversight dashboard and the clinic recogn
         institution_id: a.clinicIds[1],
       },
     ]);
+    await page.context().close();
+  });
+
+  it("opens the look-up for a request's patient from the request page", async () => {
+    const page = await logInToConsole(browser, base, {
+      username: a.usernames.clinic_doctor,
+      password: a.passwords.clinic_doctor,
+    });
+    await page.getByTestId('request-row').first().getByRole('link', { name: '查看' }).click();
+    await page.getByRole('link', { name: '查询可互认的既往结果' }).click();
+    await page.waitForURL(/\/clinic\/recognition\?patient=[0-9a-f-]{36}$/);
+    await page.getByTestId('patient').waitFor();
+    await page.getByLabel('拟开具的项目').selectOption('ECG-12');
+    await page.getByRole('button', { name: '查询', exact: true }).click();
+    await page.getByTestId('lookup').waitFor();
     await page.context().close();
   });
 });

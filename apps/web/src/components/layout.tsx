@@ -7,7 +7,7 @@ import {
   CONSULTATION_ROLES,
   hasAnyRole,
   ORDERING_ROLES,
-  OVERSIGHT_ROLES,
+  oversees,
   READER_ROLES,
   useSession,
 } from '../session';
@@ -32,7 +32,7 @@ export function Layout({ children }: { children: ReactNode }) {
           {hasAnyRole(me, READER_ROLES) && <NavLink to="/reader/worklist">{t('nav.worklist')}</NavLink>}
           {hasAnyRole(me, ORDERING_ROLES) && <NavLink to="/clinic/recognition">{t('recognition.nav')}</NavLink>}
           {hasAnyRole(me, CONSULTATION_ROLES) && <NavLink to="/consultations">{t('nav.consultations')}</NavLink>}
-          {hasAnyRole(me, OVERSIGHT_ROLES) && <NavLink to="/oversight">{t('oversight.nav')}</NavLink>}
+          {oversees(me) && <NavLink to="/oversight">{t('oversight.nav')}</NavLink>}
         </nav>
         <div className="who">
           {me && (

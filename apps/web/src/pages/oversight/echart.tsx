@@ -28,7 +28,9 @@ export function EChart({ option, label, height = 260 }: { option: ChartOption; l
   }, []);
 
   useEffect(() => {
-    chart.current?.setOption(option, { notMerge: true });
+    // No growing bars for those who asked their system for less motion.
+    const animation = !window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    chart.current?.setOption({ animation, ...option }, { notMerge: true });
   }, [option]);
 
   return <div ref={box} className="chart" role="img" aria-label={label} data-testid="chart" style={{ height }} />;

@@ -13,11 +13,14 @@ const REPO = (() => {
   return dir;
 })();
 const READY_LINE = /Consortium hub listening on /;
+const WORKER_READY_LINE = /Consortium hub worker running background jobs/;
 const START_TIMEOUT_MS = 60_000;
 
 export interface HubBuild {
   /** The compiled apps/hub/src/main.js. */
   entry: string;
+  /** The compiled apps/worker/src/main.js. */
+  workerEntry: string;
   remove(): Promise<void>;
 }
 
@@ -45,6 +48,7 @@ export async function buildHub(): Promise<HubBuild> {
   );
   return {
     entry: path.join(outDir, 'apps', 'hub', 'src', 'main.js'),
+    workerEntry: path.join(outDir, 'apps', 'worker', 'src', 'main.js'),
     remove: () => rm(outDir, { recursive: true, force: true }),
   };
 }
@@ -66,7 +70,21 @@ export interface HubProcess {
  * The compiled hub as its own operating-system process (`node main.js`) on loopback, with exactly this environment
  * plus PORT and HOST; resolves once it says it is listening.
  */
-export async function startHubProcess(entry: string, env: Record<string, string>): Promise<HubProcess> {
+export function startHubProcess(entry: string, env: Record<string, string>): Promise<HubProcess> {
+  return startProcess('hub', entry, env, READY_LINE);
+}
+
+/** The compiled worker (background jobs, no HTTP) as its own process; resolves once it says it runs. */
+export function startWorkerProcess(entry: string, env: Record<string, string>): Promise<HubProcess> {
+  return startProcess('worker', entry, env, WORKER_READY_LINE);
+}
+
+async function startProcess(
+  what: string,
+  entry: string,
+  env: Record<string, string>,
+  readyLine: RegExp,
+): Promise<HubProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [entry], {
     cwd: REPO,
@@ -77,12 +95,12 @@ export async function startHubProcess(entry: string, env: Record<string, string>
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`hub did not start in ${START_TIMEOUT_MS} ms:\n${output}`)),
+      () => reject(new Error(`${what} did not start in ${START_TIMEOUT_MS} ms:\n${output}`)),
       START_TIMEOUT_MS,
     );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (READY_LINE.test(output)) {
+      if (readyLine.test(output)) {
         clearTimeout(timer);
         resolve();
       }
@@ -91,7 +109,7 @@ export async function startHubProcess(entry: string, env: Record<string, string>
     child.stderr!.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`hub exited with ${code} before listening:\n${output}`));
+      reject(new Error(`${what} exited with ${code} before it was ready:\n${output}`));
     });
   });
   const signal = async (sig: NodeJS.Signals) => {

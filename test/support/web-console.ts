@@ -1,4 +1,40 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './chromium.js';
+import { createTenant, type Tenant } from './tenant.js';
+import { baseUrlOf, startTestApp, type TestApp } from './test-app.js';
+import { ensureWebBuild } from './web-build.js';
+
+/** Where browser suites put their screenshots, to be looked at after a run. */
+export const CONSOLE_SHOTS = path.resolve('test-output/web');
+
+export interface ConsoleHub {
+  t: TestApp;
+  a: Tenant;
+  base: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** What a browser suite starts with: the console built, a hub with one tenant, Chromium. */
+export async function startConsoleHub(): Promise<ConsoleHub> {
+  ensureWebBuild();
+  await mkdir(CONSOLE_SHOTS, { recursive: true });
+  const t = await startTestApp();
+  const a = await createTenant(t);
+  const browser = await launchChromium();
+  return {
+    t,
+    a,
+    base: baseUrlOf(t),
+    browser,
+    close: async () => {
+      await browser.close();
+      await t.close();
+    },
+  };
+}
 
 /** The console's screen size target (issue 8: works on a 1366×768 screen). */
 export const CONSOLE_VIEWPORT = { width: 1366, height: 768 };
@@ -19,10 +55,24 @@ export async function logInToConsole(
   return page;
 }
 
-/** Where the browser tests save their screenshots, to be looked at after a run (not compared). */
-export const SCREENSHOTS = 'test-output/web';
-
 /** A full-page screenshot of `page` as test-output/web/<name>.png. */
 export async function saveScreenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+  await page.screenshot({ path: path.join(CONSOLE_SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** On a reader's task page: types the report and waits until the autosave has it. */
+export async function draftReport(page: Page, findings: string, impression: string): Promise<void> {
+  await page.getByLabel('检查所见').fill(findings);
+  await page.getByLabel('诊断意见').fill(impression);
+  await page
+    .getByTestId('autosave')
+    .getByText(/已自动保存/)
+    .waitFor();
+}
+
+/** A senior reader on the worklist: takes the next submitted report of `centre` for review and opens it. */
+export async function claimForReview(page: Page, centre: string): Promise<void> {
+  await page.getByLabel('中心').selectOption({ label: centre });
+  await page.getByRole('button', { name: '领取待审核报告' }).click();
+  await page.waitForURL(/\/reader\/tasks\//);
 }

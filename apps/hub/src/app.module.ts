@@ -3,7 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from '@hub/audit';
 import { AuthModule } from '@hub/auth';
 import { ConsortiumModule } from '@hub/consortium';
-import { HUB_CONFIG, HubConfigModule, type HubConfig } from '@hub/core';
+import { HUB_CONFIG, HubConfigModule, type HubConfig, MetricsModule } from '@hub/core';
 import { DbModule } from '@hub/db';
 import { DimseModule } from '@hub/dimse';
 import { PatientsModule } from '@hub/patients';
@@ -24,6 +24,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         HubConfigModule.forRoot(env),
+        MetricsModule,
         LoggerModule.forRootAsync({ inject: [HUB_CONFIG], useFactory: (config: HubConfig) => pinoOptions(config) }),
         DbModule.forRoot(),
         // One object store for the whole hub.

@@ -4,11 +4,12 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { HUB_CONFIG, type HubConfig, loadHubConfig } from '@hub/core';
+import { HUB_CONFIG, type HubConfig, HubMetrics, loadHubConfig } from '@hub/core';
 import { DatabaseRuntime } from '@hub/db';
 import { AppModule } from './app.module.js';
 import { HubExceptionFilter } from './http/exception.filter.js';
 import { requestContextMiddleware } from './http/request-context.middleware.js';
+import { requestMetricsMiddleware } from './http/request-metrics.middleware.js';
 import { serveWebConsole } from './http/web-console.js';
 import { HubIoAdapter } from './realtime/hub-io-adapter.js';
 
@@ -23,6 +24,7 @@ export async function createHubApp(env: NodeJS.ProcessEnv = process.env): Promis
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.TRUST_PROXY);
   app.disable('x-powered-by');
+  app.use(requestMetricsMiddleware(app.get(HubMetrics)));
   app.use(
     helmet({
       // Swagger UI at /docs needs inline scripts and styles; everything else is JSON.
@@ -38,7 +40,7 @@ export async function createHubApp(env: NodeJS.ProcessEnv = process.env): Promis
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
   );
   app.useGlobalFilters(new HubExceptionFilter());
-  app.useWebSocketAdapter(new HubIoAdapter(app, config, app.get(DatabaseRuntime).urls.appUrl));
+  app.useWebSocketAdapter(new HubIoAdapter(app, config, app.get(DatabaseRuntime).urls.appUrl, app.get(HubMetrics)));
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

@@ -5,6 +5,7 @@ import { Layout } from './components/layout';
 import { RecognitionPage } from './pages/clinic/recognition-page';
 import { RequestPage } from './pages/clinic/request-page';
 import { RequestsPage } from './pages/clinic/requests-page';
+import { StudyUploadPage } from './pages/clinic/study-upload-page';
 import { UploadPage } from './pages/clinic/upload-page';
 import { ConsultationsPage } from './pages/consultation/consultations-page';
 import { RoomPage } from './pages/consultation/room-page';
@@ -62,6 +63,7 @@ function Screens() {
       {clinic && (
         <>
           <Route path="/clinic/upload" element={<UploadPage />} />
+          <Route path="/clinic/upload/studies" element={<StudyUploadPage />} />
           <Route path="/clinic/requests" element={<RequestsPage />} />
           <Route path="/clinic/requests/:requestId" element={<RequestPage />} />
         </>

@@ -11,3 +11,5 @@ export * from './config/hub-config.module.js';
 export * from './config/generated-secret.js';
 export * from './http/access.decorators.js';
 export * from './domain/institution-scope.js';
+export * from './metrics/hub-metrics.js';
+export * from './metrics/metrics.module.js';

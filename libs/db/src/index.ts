@@ -8,3 +8,4 @@ export * from './pg-errors.js';
 export * from './snake-naming.strategy.js';
 export * from './returning-rows.js';
 export * from './prepared-statement.js';
+export * from './socket-io-postgres.js';

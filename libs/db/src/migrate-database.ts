@@ -17,15 +17,18 @@ const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 /** Runs pending migrations as the owner, then limits the app role (when it is a different role) to what the hub needs. */
 export async function migrateDatabase(urls: DatabaseUrls): Promise<string[]> {
+  // One connection, so the session lock below is held by the connection the migrations run on.
   const ds = new DataSource(buildDataSourceOptions(urls.adminUrl, [], 1));
   await ds.initialize();
   try {
+    // Replicas and workers started together take turns: the second finds nothing left to apply.
+    await ds.query("SELECT pg_advisory_lock(hashtext('hub:migrations'))");
     const applied = await ds.runMigrations({ transaction: 'each' });
     const appRole = roleOf(urls.appUrl);
     if (appRole !== roleOf(urls.adminUrl)) await grantAppRole(ds, appRole);
     return applied.map((m) => m.name);
   } finally {
-    await ds.destroy();
+    await ds.destroy(); // closing the session releases the lock
   }
 }
 

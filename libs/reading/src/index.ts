@@ -8,6 +8,7 @@ export * from './reading-events.js';
 export * from './report-view.js';
 export * from './reading.module.js';
 export * from './realtime/reading-socket-events.js';
+export * from './realtime/relay-reading-events.js';
 export * from './signed-report-hooks.js';
 export * from './jobs/index.js';
 export { ReadingRequests, type NewReadingRequest } from './reading-requests.service.js';

@@ -98,20 +98,31 @@ export class ReadingQueries {
     if (!actor.institutionId || !hasRole(actor, 'clinic_technician', 'clinic_doctor')) {
       throw forbidden("Only clinic staff list their institution's requests");
     }
-    const [rows, [count]]: [TaskRecord[], { total: number }[]] = await Promise.all([
-      this.dataSource.query(
+    const institutionId = actor.institutionId;
+    return this.dataSource.transaction(async (m) => {
+      const rows: TaskRecord[] = await m.query(
         `SELECT ${TASK_RECORD_COLUMNS} FROM reading_tasks t JOIN reading_requests r ON r.id = t.request_id
           WHERE r.requesting_institution_id = $1 AND ($2::text[] IS NULL OR t.state = ANY($2))
           ORDER BY r.created_at DESC, r.id LIMIT $3 OFFSET $4`,
-        [actor.institutionId, states ?? null, page.limit, page.offset],
-      ),
-      this.dataSource.query(
+        [institutionId, states ?? null, page.limit, page.offset],
+      );
+      const [count]: { total: number }[] = await m.query(
         `SELECT count(*)::int AS total FROM reading_tasks t JOIN reading_requests r ON r.id = t.request_id
           WHERE r.requesting_institution_id = $1 AND ($2::text[] IS NULL OR t.state = ANY($2))`,
-        [actor.institutionId, states ?? null],
-      ),
-    ]);
-    return { items: rows.map((t) => toTaskView(t, actor)), total: count!.total, ...page };
+        [institutionId, states ?? null],
+      );
+      // The list names patients (ids) and their requests: reading it is an access to patient data.
+      await this.audit.record(
+        {
+          action: 'reading.request.list',
+          objectType: 'institution',
+          objectId: institutionId,
+          details: { returned: rows.length, states: states ?? null },
+        },
+        m,
+      );
+      return { items: rows.map((t) => toTaskView(t, actor)), total: count!.total, ...page };
+    });
   }
 
   /** A centre's worklist in claim order: STAT, urgent, routine; referrals first; earliest due first. */

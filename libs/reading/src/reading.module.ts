@@ -10,6 +10,7 @@ import { ReportTemplateEntity } from './entities/report-template.entity.js';
 import { ReportVersionEntity } from './entities/report-version.entity.js';
 import { ReportEntity } from './entities/report.entity.js';
 import { JobQueue, SlaSweep } from './jobs/index.js';
+import { QueueDepthMetrics } from './metrics/queue-depth.metrics.js';
 import { ReadingEventBus } from './reading-events.js';
 import { ReadingEventsGateway } from './realtime/reading-events.gateway.js';
 import { ReadingQueries } from './reading-queries.service.js';
@@ -53,6 +54,7 @@ import { TasksController } from './tasks.controller.js';
     SlaSweep,
     SignedReportHooks,
     ReportMarks,
+    QueueDepthMetrics,
   ],
   exports: [ReadingEventBus, ReadingQueries, ReadingRequests, SignedReportHooks, ReportMarks],
 })

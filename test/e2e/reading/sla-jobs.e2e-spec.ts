@@ -5,6 +5,7 @@ import { postAs } from '../../support/http.js';
 import { uploadEcgStudy } from '../../support/reading.js';
 import { createTenant, type Tenant } from '../../support/tenant.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
+import { eventually } from '../../support/eventually.js';
 
 const MINUTE = 60_000;
 const TASK_PAYLOAD_KEYS = ['at', 'centreId', 'dueAt', 'priority', 'referral', 'requestId', 'state', 'taskId'];
@@ -46,16 +47,6 @@ function recorder(t: TestApp): { events: ReadingEvent[]; stop: () => void } {
   const events: ReadingEvent[] = [];
   const stop = t.app.get(ReadingEventBus).subscribe((e) => events.push(e));
   return { events, stop };
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 describe('Reading: the SLA sweep (sla.warning, sla.breached, expired leases)', () => {

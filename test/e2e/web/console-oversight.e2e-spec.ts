@@ -1,18 +1,16 @@
-import { mkdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import type { CentresOversight, ClinicsOversight } from '@hub/contracts';
-import { launchChromium } from '../../support/chromium.js';
 import { getAs } from '../../support/http.js';
 import { type OversightActivity, seedOversightActivity } from '../../support/oversight.js';
 import { addUser } from '../../support/reading.js';
 import { residentId, signedEcg } from '../../support/recognition.js';
-import { createTenant, type Tenant } from '../../support/tenant.js';
-import { baseUrlOf, startTestApp, type TestApp } from '../../support/test-app.js';
-import { logInToConsole, saveScreenshot as shot, SCREENSHOTS } from '../../support/web-console.js';
-import { ensureWebBuild } from '../../support/web-build.js';
+import type { Tenant } from '../../support/tenant.js';
+import type { TestApp } from '../../support/test-app.js';
+import { type ConsoleHub, logInToConsole, saveScreenshot as shot, startConsoleHub } from '../../support/web-console.js';
 
 describe('the web console in Chromium: oversight dashboard and the clinic recognition look-up', () => {
+  let hub: ConsoleHub;
   let t: TestApp;
   let a: Tenant;
   let activity: OversightActivity;
@@ -29,20 +27,15 @@ describe('the web console in Chromium: oversight dashboard and the clinic recogn
   const share = (s: number | null) => (s === null ? '—' : `${(s * 100).toFixed(1)}%`);
 
   beforeAll(async () => {
-    ensureWebBuild();
-    await mkdir(SCREENSHOTS, { recursive: true });
-    t = await startTestApp();
-    a = await createTenant(t);
-    base = baseUrlOf(t);
+    hub = await startConsoleHub();
+    ({ t, a, base, browser } = hub);
     // A prior ECG of the same person from the third clinic, which has passed no QC: shown, but not recognisable.
     const third = await addUser(t, a, { role: 'clinic_doctor', institutionId: a.clinicIds[2] });
     await signedEcg(t, a, third.token, { localId: 'C3-OV', nationalId: residentId(0), performedAt: new Date() });
     activity = await seedOversightActivity(t, a);
-    browser = await launchChromium();
   }, 600_000);
   afterAll(async () => {
-    await browser?.close();
-    await t?.close();
+    await hub?.close();
   });
 
   it("shows a coordinator the consortium's figures in charts and in tables that match the API", async () => {

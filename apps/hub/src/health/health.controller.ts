@@ -14,11 +14,19 @@ export class HealthController {
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
   ) {}
 
-  /** 200 when the database and the object store answer, 503 (with which one failed) otherwise. */
+  /** Readiness: 200 when the database and the object store answer, 503 (with which one failed) otherwise. */
   @Public()
   @Get()
   @HealthCheck()
   check() {
+    return this.ready();
+  }
+
+  /** For a load balancer: send traffic only while this answers 200. */
+  @Public()
+  @Get('ready')
+  @HealthCheck()
+  ready() {
     return this.health.check([
       () => this.db.pingCheck('database').withTimeout(3000),
       () =>
@@ -30,5 +38,15 @@ export class HealthController {
           })
           .withTimeout(3000),
     ]);
+  }
+
+  /**
+   * Liveness: the process answers HTTP, whatever the state of the database or the store (restarting the hub would not
+   * bring those back; it reconnects by itself, and /health/ready tells when it can serve again).
+   */
+  @Public()
+  @Get('live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
   }
 }

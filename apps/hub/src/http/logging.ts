@@ -2,6 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import type { HubConfig } from '@hub/core';
 
+/** Probes and scrapes, every few seconds: not worth a log line each. */
+const QUIET_PATHS = new Set(['/health', '/health/live', '/health/ready', '/metrics']);
+
 /**
  * Structured JSON logs with no patient data: request lines carry method, path (no query string: QIDO queries hold
  * names and ids), status and timing; headers and bodies are never logged.
@@ -21,7 +24,7 @@ export function pinoOptions(config: HubConfig): Params {
         res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
       },
       customProps: () => ({ service: 'consortium-hub' }),
-      autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
+      autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.has(req.url ?? '') },
     },
   };
 }

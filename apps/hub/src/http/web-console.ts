@@ -5,7 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 
 /** Paths the hub's own routes and protocols answer; everything else that asks for HTML is a console page. */
-const HUB_PATHS = /^\/(api|dicomweb|docs|health|socket\.io|events|mdt)(\/|$)/;
+const HUB_PATHS = /^\/(api|dicomweb|docs|health|metrics|socket\.io|events|mdt)(\/|$)/;
 
 /**
  * Serves the browser console (a single-page app) from `dir`: its files as they are (hashed asset names are cached for

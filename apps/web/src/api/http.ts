@@ -163,6 +163,11 @@ export class ApiClient {
     return this.json<T>('PUT', path, body, options);
   }
 
+  /** multipart/form-data (the browser sets the boundary); parts go in the order they were appended. */
+  postForm<T>(path: string, form: FormData, options?: RequestOptions): Promise<T> {
+    return this.json<T>('POST', path, form, options);
+  }
+
   delete<T>(path: string, options?: RequestOptions): Promise<T> {
     return this.json<T>('DELETE', path, undefined, options);
   }
@@ -237,14 +242,15 @@ export class ApiClient {
 
   private async send(method: string, path: string, body: unknown, options: RequestOptions): Promise<Response> {
     const headers: Record<string, string> = { Accept: options.accept ?? 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const form = body instanceof FormData;
+    if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
     const token = this.accessToken;
     if (token && !options.anonymous) headers.Authorization = `Bearer ${token}`;
     try {
       return await fetch(this.url(path, options.query), {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : form ? body : JSON.stringify(body),
         signal: options.signal,
       });
     } catch (err) {

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { reportPdf } from '../api/endpoints';
 import type { Report } from '../api/types';
+import { openBlob, saveBlob } from '../blob-links';
 import { errorMessage, formatTime } from '../format';
 import { useSession } from '../session';
 import { ErrorNote } from './layout';
@@ -12,14 +13,15 @@ export function ReportView({ report }: { report: Report }) {
   const { api } = useSession();
   const [error, setError] = useState<string | null>(null);
 
-  const print = async () => {
+  const withPdf = (use: (pdf: Blob) => void) => async () => {
     try {
-      const pdf = await reportPdf(api, report.id);
-      window.open(URL.createObjectURL(pdf), '_blank', 'noopener');
+      use(await reportPdf(api, report.id));
     } catch (err) {
       setError(errorMessage(err));
     }
   };
+  const print = withPdf(openBlob);
+  const download = withPdf((pdf) => saveBlob(pdf, `report-${report.id}.pdf`));
 
   return (
     <article className="card report" data-testid="report">
@@ -50,9 +52,14 @@ export function ReportView({ report }: { report: Report }) {
         <dd>{report.hashVerified === false ? t('report.hashBad') : t('report.hashOk')}</dd>
       </dl>
       {report.status === 'signed' && (
-        <button type="button" onClick={() => void print()}>
-          {t('report.print')}
-        </button>
+        <div className="toolbar">
+          <button type="button" onClick={() => void print()}>
+            {t('report.print')}
+          </button>
+          <button type="button" className="secondary" onClick={() => void download()}>
+            {t('studies.downloadPdf')}
+          </button>
+        </div>
       )}
       <ErrorNote error={error} />
     </article>

@@ -85,6 +85,8 @@ export const hubConfigSchema = z
     HUB_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     HUB_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
     HUB_REQUIRE_2FA: bool.default(false),
+    // Bearer token Prometheus sends to scrape /metrics; unset, /metrics is off.
+    HUB_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     ACCESS_TOKEN_TTL_SECONDS: positiveInt(900),
     REFRESH_TOKEN_TTL_SECONDS: positiveInt(7 * 24 * 3600),
     // argon2id memory cost; lower it only for tests (it trades resistance to cracking for speed).

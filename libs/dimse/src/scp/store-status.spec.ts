@@ -4,7 +4,7 @@ import { storeStatus } from './store-status.js';
 
 describe('storeStatus', () => {
   it('is success for a stored instance (a repeat of stored bytes included)', () => {
-    expect(storeStatus({ ok: true, parsed: {} as never })).toEqual({ status: 0 });
+    expect(storeStatus({ ok: true, parsed: {} as never, size: 132 })).toEqual({ status: 0 });
   });
 
   it('passes the failure reason through as the status, with a comment of at most 64 characters', () => {

@@ -6,16 +6,17 @@ import {
   type OnGatewayInit,
   WebSocketGateway,
 } from '@nestjs/websockets';
-import type { Namespace, Socket } from 'socket.io';
+import type { Socket } from 'socket.io';
 import { AuditTrail } from '@hub/audit';
 import { authenticateHandshake, AuthGuard, connectError, whenTokenExpires } from '@hub/auth';
 import { type Centre, RegistryQueries } from '@hub/consortium';
 import { type Actor, hasRole, requestContext } from '@hub/core';
 import { ReadingEventBus } from '../reading-events.js';
-import { roomOf, roomsFor } from './event-rooms.js';
+import { roomsFor } from './event-rooms.js';
 import type { ReadingServerEvents } from './reading-socket-events.js';
+import { EVENTS_NAMESPACE, type ReadingEventsNamespace, relayReadingEvents } from './relay-reading-events.js';
 
-type EventsNamespace = Namespace<Record<string, never>, ReadingServerEvents>;
+type EventsNamespace = ReadingEventsNamespace;
 type EventsSocket = Socket<Record<string, never>, ReadingServerEvents, Record<string, never>, EventsSocketData>;
 interface EventsSocketData {
   userId: string;
@@ -28,7 +29,7 @@ interface EventsSocketData {
  * (`auth: { token }`); the socket is closed with `session.expired` when that token expires, so a client reconnects
  * with a fresh one and roles or privileges taken away meanwhile take effect. Events carry ids and states only.
  */
-@WebSocketGateway({ namespace: '/events', serveClient: false })
+@WebSocketGateway({ namespace: EVENTS_NAMESPACE, serveClient: false })
 export class ReadingEventsGateway
   implements OnGatewayInit<EventsNamespace>, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy
 {
@@ -53,13 +54,7 @@ export class ReadingEventsGateway
         },
       );
     });
-    this.unsubscribe = this.bus.subscribe((event) => {
-      // The map is typed per name; the bus hands over a union, which socket.io's overloads cannot narrow.
-      (namespace.to(roomOf(event.audience)).emit as (name: string, payload: unknown) => boolean)(
-        event.name,
-        event.payload,
-      );
-    });
+    this.unsubscribe = relayReadingEvents(this.bus, namespace);
   }
 
   async handleConnection(socket: EventsSocket): Promise<void> {
@@ -85,7 +80,7 @@ export class ReadingEventsGateway
   }
 
   private async admit(socket: EventsSocket): Promise<void> {
-    const { actor, expiresAt } = await authenticateHandshake(this.auth, socket.handshake.auth, '/events');
+    const { actor, expiresAt } = await authenticateHandshake(this.auth, socket.handshake.auth, EVENTS_NAMESPACE);
     const [centres, privileges] = await Promise.all([this.centresFor(actor), this.registry.privilegesOf(actor.userId)]);
     const rooms = roomsFor(actor, centres, privileges);
     if (rooms.length === 0) {
@@ -93,7 +88,7 @@ export class ReadingEventsGateway
         this.audit.record({
           action: 'access.denied',
           objectType: 'socket_namespace',
-          objectId: '/events',
+          objectId: EVENTS_NAMESPACE,
           outcome: 'denied',
           details: { reason: 'no_rooms' },
         }),

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
-import { type Actor, DomainError, HUB_CONFIG, type HubConfig } from '@hub/core';
+import { type Actor, DomainError, HUB_CONFIG, type HubConfig, HubMetrics } from '@hub/core';
 import { OBJECT_STORE, type ObjectStore, type StoredObject } from '@hub/storage';
 import { parseDicomHeader } from '../dicom/parse-dicom-header.js';
 import { DicomRejection, FailureReason, type ParsedInstance } from '../dicom/parsed-instance.js';
@@ -23,6 +23,8 @@ export type InstanceResult =
       parsed: ParsedInstance;
       /** Set when this call created the row (not for a repeat of stored bytes): what a failed request must undo. */
       newInstanceId?: string;
+      /** Bytes of the instance as stored. */
+      size: number;
     }
   | { ok: false; reason: number; message: string; sopClassUid?: string; sopInstanceUid?: string };
 
@@ -36,9 +38,27 @@ export class InstanceIngestService {
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     private readonly index: InstanceIndexRepository,
+    private readonly metrics: HubMetrics,
   ) {}
 
   async ingest(actor: Actor, body: Readable, expectedStudyUid?: string): Promise<InstanceResult> {
+    let result: InstanceResult | undefined;
+    try {
+      result = await this.receive(actor, body, expectedStudyUid);
+      return result;
+    } finally {
+      this.count(result);
+    }
+  }
+
+  private count(result: InstanceResult | undefined): void {
+    if (!result?.ok) return void this.metrics.ingestedInstances.inc({ outcome: 'failed' });
+    if (result.newInstanceId === undefined) return void this.metrics.ingestedInstances.inc({ outcome: 'duplicate' });
+    this.metrics.ingestedInstances.inc({ outcome: 'stored' });
+    this.metrics.ingestedBytes.inc(result.size);
+  }
+
+  private async receive(actor: Actor, body: Readable, expectedStudyUid?: string): Promise<InstanceResult> {
     let received: Awaited<ReturnType<typeof streamToStore>>;
     try {
       received = await streamToStore(this.store, body, STREAMED_HEAD_BYTES, {
@@ -106,7 +126,8 @@ export class InstanceIngestService {
         await this.index.deleteObjectIfUnreferenced(stored.key);
         return { ok: false, reason: outcome.reason, message: outcome.message, ...uids };
       }
-      return { ok: true, parsed, newInstanceId: outcome.status === 'stored' ? outcome.instanceId : undefined };
+      const newInstanceId = outcome.status === 'stored' ? outcome.instanceId : undefined;
+      return { ok: true, parsed, newInstanceId, size: stored.size };
     } catch (err) {
       await this.index.deleteObjectIfUnreferenced(stored.key);
       throw err;

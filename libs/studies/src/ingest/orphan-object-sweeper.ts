@@ -15,7 +15,7 @@ export interface SweepResult {
  * Removes objects no committed row points to (what a crash between "stored" and "filed" leaves), once they are older
  * than the grace period, so an ingest still in flight is never touched; and temporary uploads a crash left behind.
  * Deletion goes through the same lock the indexer takes, so a row can never end up pointing at a removed object.
- * Runs in each hub process on a timer; the lock makes concurrent sweeps harmless.
+ * Runs on a timer in each process with JOBS_ENABLED (hub or worker); the lock makes concurrent sweeps harmless.
  */
 @Injectable()
 export class OrphanObjectSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -32,7 +32,7 @@ export class OrphanObjectSweeper implements OnApplicationBootstrap, OnApplicatio
 
   onApplicationBootstrap(): void {
     const minutes = this.config.ORPHAN_SWEEP_INTERVAL_MINUTES;
-    if (minutes === 0) return;
+    if (minutes === 0 || !this.config.JOBS_ENABLED) return;
     this.timer = setInterval(() => void this.sweepLogged(), minutes * 60_000);
     this.timer.unref();
   }

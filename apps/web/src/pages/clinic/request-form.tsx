@@ -11,9 +11,12 @@ const PRIORITIES: Priority[] = ['routine', 'urgent', 'stat'];
 /** Asks the study's centre for a reading: priority, the referral green channel and the clinical notes. */
 export function RequestForm({
   studyInstanceUid,
+  studyId,
   onCreated,
 }: {
-  studyInstanceUid: string;
+  /** One of the two: a DICOM study's UID, or the hub's id of an uploaded study. */
+  studyInstanceUid?: string;
+  studyId?: string;
   onCreated: (r: ReadingRequest) => void;
 }) {
   const { t } = useTranslation();
@@ -31,7 +34,7 @@ export function RequestForm({
     try {
       onCreated(
         await createRequest(api, {
-          studyInstanceUid,
+          ...(studyId ? { studyId } : { studyInstanceUid }),
           priority,
           referral,
           ...(clinicalNotes.trim() ? { clinicalNotes: clinicalNotes.trim() } : {}),
@@ -60,20 +63,35 @@ export function RequestForm({
         <input type="checkbox" name="referral" checked={referral} onChange={(e) => setReferral(e.target.checked)} />
         {t('request.referral')}
       </label>
-      <label>
-        {t('request.clinicalNotes')}
-        <textarea
-          name="clinicalNotes"
-          rows={3}
-          maxLength={4000}
-          value={clinicalNotes}
-          onChange={(e) => setClinicalNotes(e.target.value)}
-        />
-      </label>
+      <ClinicalNotesField label={t('request.clinicalNotes')} value={clinicalNotes} onChange={setClinicalNotes} />
       <button type="submit" disabled={busy}>
         {t('request.submit')}
       </button>
       <ErrorNote error={error} />
     </form>
+  );
+}
+
+/** The clinical notes (临床资料) a request carries: at most 4,000 characters, as the hub takes them. */
+export function ClinicalNotesField({
+  label,
+  value,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <label>
+      {label}
+      <textarea
+        name="clinicalNotes"
+        rows={3}
+        maxLength={4000}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </label>
   );
 }

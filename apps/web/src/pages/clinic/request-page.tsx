@@ -6,9 +6,11 @@ import type { ReadingRequest } from '../../api/types';
 import { LiveBadge, PriorityBadge, StateBadge } from '../../components/badges';
 import { ErrorNote } from '../../components/layout';
 import { ReportView } from '../../components/report-view';
+import { ReturnedNote } from '../../components/returned-note';
 import { errorMessage, formatTime } from '../../format';
 import { hasAnyRole, ORDERING_ROLES, useSession } from '../../session';
 import { useHubEvents } from '../../use-events';
+import { RequestActions } from './request-actions';
 
 /** One request: where it stands, and its report the moment it is signed. */
 export function RequestPage() {
@@ -58,10 +60,9 @@ export function RequestPage() {
             {t('recognition.fromRequest')}
           </Link>
         )}
-        {task.state === 'returned' && (
-          <p className="error">{t('request.returned', { reason: task.returnNote ?? task.returnReason ?? '' })}</p>
-        )}
+        <ReturnedNote task={task} />
       </div>
+      <RequestActions request={request} onChange={setRequest} />
       {request.report ? <ReportView report={request.report} /> : <p className="muted">{t('report.notYet')}</p>}
       <ErrorNote error={error} />
     </section>

@@ -1,6 +1,6 @@
 import { type DragEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { type StowFailure, stowFailures, stowStored } from '../../api/dicom-json';
 import { ApiError } from '../../api/http';
 import { ErrorNote } from '../../components/layout';
@@ -69,6 +69,9 @@ export function UploadPage() {
   return (
     <section>
       <h1>{t('upload.heading')}</h1>
+      <p className="muted">
+        <Link to="/clinic/upload/studies">{t('studyUpload.link')}</Link>
+      </p>
       <div
         className="dropzone"
         onDragOver={(e) => e.preventDefault()}

@@ -7,9 +7,12 @@ import type { ReadingRequest } from '../../api/types';
 import { PriorityBadge, StateBadge } from '../../components/badges';
 import { ErrorNote } from '../../components/layout';
 import { ReportView } from '../../components/report-view';
+import { ReturnedNote } from '../../components/returned-note';
+import { StudyPanel } from '../../components/study-panel';
 import { errorMessage, formatTime } from '../../format';
 import { useSession } from '../../session';
 import { leaseTokens } from './lease-tokens';
+import { ReturnTaskForm } from './return-task-form';
 
 const AUTOSAVE_DELAY_MS = 1500;
 const HEARTBEAT_EVERY_MS = 60_000;
@@ -85,11 +88,15 @@ export function TaskPage() {
     }
   };
 
+  const handedBack = async () => {
+    leaseTokens.forget(taskId);
+    setRequest(await getTask(api, taskId));
+  };
+
   const giveBack = async () => {
     if (token === null) return;
     await release(api, taskId, token).catch(fail);
-    leaseTokens.forget(taskId);
-    setRequest(await getTask(api, taskId));
+    await handedBack();
   };
 
   if (!request) return error ? <ErrorNote error={error} /> : <p>{t('common.loading')}</p>;
@@ -109,7 +116,9 @@ export function TaskPage() {
         <StateBadge state={task.state} sla={task.sla} />
         <span className="muted"> {t('task.lease', { time: formatTime(task.leaseExpiresAt) })}</span>
         {request.clinicalNotes && <p>{request.clinicalNotes}</p>}
+        <ReturnedNote task={task} />
       </div>
+      <StudyPanel studyId={request.studyId} />
       {leaseLost && <p className="error">{t('task.leaseLost')}</p>}
       {task.state === 'signed' && report ? (
         <>
@@ -163,6 +172,9 @@ export function TaskPage() {
               {t('task.release')}
             </button>
           </div>
+          {editable && token !== null && (
+            <ReturnTaskForm taskId={taskId} fencingToken={token} onReturned={() => void handedBack()} />
+          )}
         </div>
       )}
       <Link to="/reader/worklist">{t('common.back')}</Link>

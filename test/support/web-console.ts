@@ -55,6 +55,11 @@ export async function logInToConsole(
   return page;
 }
 
+/** A full-page screenshot of `page` as test-output/web/<name>.png. */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(CONSOLE_SHOTS, `${name}.png`), fullPage: true });
+}
+
 /** On a reader's task page: types the report and waits until the autosave has it. */
 export async function draftReport(page: Page, findings: string, impression: string): Promise<void> {
   await page.getByLabel('检查所见').fill(findings);

@@ -10,6 +10,7 @@ import { PatientsModule } from '@hub/patients';
 import { ReadingModule } from '@hub/reading';
 import { RecognitionModule } from '@hub/recognition';
 import { ConsultationModule } from '@hub/consultation';
+import { StatsModule } from '@hub/stats';
 import { StorageModule } from '@hub/storage';
 import { StudiesModule } from '@hub/studies';
 import { HealthModule } from './health/health.module.js';
@@ -37,6 +38,7 @@ export class AppModule {
         RecognitionModule,
         ConsultationModule,
         DimseModule,
+        StatsModule,
         HealthModule,
       ],
     };

@@ -1,6 +1,8 @@
+import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { Layout } from './components/layout';
+import { RecognitionPage } from './pages/clinic/recognition-page';
 import { RequestPage } from './pages/clinic/request-page';
 import { RequestsPage } from './pages/clinic/requests-page';
 import { StudyUploadPage } from './pages/clinic/study-upload-page';
@@ -12,7 +14,21 @@ import { RoomPage } from './pages/consultation/room-page';
 import { LoginPage } from './pages/login-page';
 import { TaskPage } from './pages/reader/task-page';
 import { WorklistPage } from './pages/reader/worklist-page';
-import { CLINIC_ROLES, CONSULTATION_ROLES, hasAnyRole, READER_ROLES, SessionProvider, useSession } from './session';
+import {
+  CLINIC_ROLES,
+  CONSULTATION_ROLES,
+  hasAnyRole,
+  ORDERING_ROLES,
+  oversees,
+  READER_ROLES,
+  SessionProvider,
+  useSession,
+} from './session';
+
+// Loaded when first opened: the charts library stays out of the bundle every other user downloads.
+const OversightPage = lazy(() =>
+  import('./pages/oversight/oversight-page').then((m) => ({ default: m.OversightPage })),
+);
 
 export function App() {
   return (
@@ -34,7 +50,16 @@ function Screens() {
   const clinic = hasAnyRole(me, CLINIC_ROLES);
   const reader = hasAnyRole(me, READER_ROLES);
   const consults = hasAnyRole(me, CONSULTATION_ROLES);
-  const home = clinic ? '/clinic/requests' : reader ? '/reader/worklist' : consults ? '/consultations' : null;
+  const overseer = oversees(me);
+  const home = clinic
+    ? '/clinic/requests'
+    : reader
+      ? '/reader/worklist'
+      : consults
+        ? '/consultations'
+        : overseer
+          ? '/oversight'
+          : null;
   return (
     <Routes>
       {clinic && (
@@ -44,6 +69,17 @@ function Screens() {
           <Route path="/clinic/requests" element={<RequestsPage />} />
           <Route path="/clinic/requests/:requestId" element={<RequestPage />} />
         </>
+      )}
+      {hasAnyRole(me, ORDERING_ROLES) && <Route path="/clinic/recognition" element={<RecognitionPage />} />}
+      {overseer && (
+        <Route
+          path="/oversight"
+          element={
+            <Suspense fallback={<p>{t('common.loading')}</p>}>
+              <OversightPage />
+            </Suspense>
+          }
+        />
       )}
       {reader && (
         <>

@@ -75,4 +75,10 @@ export const CLINIC_ROLES: Role[] = ['clinic_technician', 'clinic_doctor'];
 export const READER_ROLES: Role[] = ['reader', 'senior_reader'];
 /** Who takes part in consultations: the clinic's doctor asks, specialists answer, coordinators organise. */
 export const CONSULTATION_ROLES: Role[] = ['clinic_doctor', 'specialist', 'coordinator'];
+/** Who watches the consortium's centres and clinics (GET /api/oversight/*). */
+export const OVERSIGHT_ROLES: Role[] = ['coordinator', 'admin', 'auditor'];
+/** Who orders tests at a clinic, and so looks up recognisable prior results first. */
+export const ORDERING_ROLES: Role[] = ['clinic_doctor'];
 export const hasAnyRole = (me: Me | null, roles: Role[]) => !!me && me.roles.some((r) => roles.includes(r));
+/** Oversight figures are per consortium: the platform administrator belongs to none. */
+export const oversees = (me: Me | null) => hasAnyRole(me, OVERSIGHT_ROLES) && !!me?.consortiumId;

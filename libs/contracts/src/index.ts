@@ -5,3 +5,5 @@ export * from './mdt-room-state.js';
 export * from './accounts.js';
 export * from './consultations.js';
 export * from './studies.js';
+export * from './oversight.js';
+export * from './recognition.js';

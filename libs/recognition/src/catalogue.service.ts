@@ -1,16 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { CatalogueItemView } from '@hub/contracts';
 import { AuditTrail } from '@hub/audit';
 import { type Actor, type Discipline, forbidden, notFound } from '@hub/core';
 import { type CatalogueItem, DEFAULT_CATALOGUE } from './domain/default-catalogue.js';
 import { mayAdministerRecognition } from './domain/recognition-access.js';
 import { hrMark } from './domain/recognisability.js';
 
-export interface CatalogueItemView extends CatalogueItem {
-  active: boolean;
-  updatedAt: string;
-}
+export type { CatalogueItemView } from '@hub/contracts';
 
 export interface RecognitionSettingsView {
   hrScope: string;

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import type { DecisionView } from '@hub/contracts';
 import { AuditedRefusal, AuditTrail, recordRefusals } from '@hub/audit';
 import { type Actor, conflict, DomainError, forbidden, notFound } from '@hub/core';
 import { isUniqueViolation } from '@hub/db';
-import { type Decision, decisionProblems, type DecisionInput } from './domain/not-recognised-reasons.js';
+import { decisionProblems, type DecisionInput } from './domain/not-recognised-reasons.js';
 import { mayLookUpFor, ordersTests } from './domain/recognition-access.js';
 import { patientFacts } from './patient-facts.js';
 import type { LookupCandidate } from './entities/recognition-lookup.entity.js';
@@ -12,22 +13,6 @@ import type { LookupCandidate } from './entities/recognition-lookup.entity.js';
 export interface DecisionRequest extends DecisionInput {
   lookupSerial: string;
   resultId: string;
-}
-
-export interface DecisionView {
-  id: string;
-  lookupSerial: string;
-  resultId: string;
-  patientId: string;
-  itemCode: string;
-  institutionId: string;
-  decidedBy: string;
-  decision: Decision;
-  reasonCode: string | null;
-  note: string | null;
-  patientInformed: boolean;
-  priceYuan: number;
-  decidedAt: string;
 }
 
 const unprocessable = (message: string, details?: Record<string, unknown>) =>

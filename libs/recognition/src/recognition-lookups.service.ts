@@ -2,40 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { RecognitionCandidate, RecognitionLookupView } from '@hub/contracts';
 import { AuditTrail } from '@hub/audit';
 import { type Actor, type Discipline, forbidden, notFound } from '@hub/core';
 import { PreparedStatement } from '@hub/db';
 import { type NewStudyAccessGrant, StudyAccessGrants } from '@hub/studies';
 import { type CatalogueItemView, ITEM_COLUMNS, itemFromJson, RecognitionCatalogue } from './catalogue.service.js';
 import { mayLookUpFor, ordersTests } from './domain/recognition-access.js';
-import { hrMark, judge, lookupSerial, type NotRecognisableReason } from './domain/recognisability.js';
+import { hrMark, judge, lookupSerial } from './domain/recognisability.js';
 import { PATIENT_INSTITUTION_IDS, type PatientFacts } from './patient-facts.js';
 import { QC_PASSED_WHEN_PERFORMED } from './recognition-sql.js';
 import type { LookupCandidate } from './entities/recognition-lookup.entity.js';
-
-export interface RecognitionCandidate {
-  resultId: string;
-  studyId: string;
-  discipline: Discipline;
-  performingInstitution: { id: string; name: string };
-  performedAt: string;
-  signedAt: string;
-  validUntil: string | null;
-  /** The HR mark with its scope, on recognisable results only. */
-  hr: string | null;
-  reason?: NotRecognisableReason;
-  /** Where the result itself is (images, tracing, values): not the diagnostic conclusion, which is not recognised. */
-  links: { study: string; dicomweb: string | null };
-}
-
-export interface RecognitionLookupView {
-  lookupSerial: string;
-  patientId: string;
-  item: CatalogueItemView;
-  at: string;
-  recognisable: RecognitionCandidate[];
-  notRecognisable: RecognitionCandidate[];
-}
 
 interface ResultRow {
   id: string;

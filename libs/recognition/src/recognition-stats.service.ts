@@ -1,33 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import type { RecognitionStatsRow, RecognitionStatsView } from '@hub/contracts';
 import { AuditTrail } from '@hub/audit';
 import { type Actor, forbidden } from '@hub/core';
 import { mayViewStatistics } from './domain/recognition-access.js';
-
-export interface RecognitionStatsRow {
-  /** Calendar month in China time, YYYY-MM. */
-  month: string;
-  institutionId: string;
-  institutionName: string;
-  itemCode: string;
-  decisions: number;
-  recognised: number;
-  notRecognised: number;
-  /** recognised / decisions, 0–1 with four decimals. */
-  recognitionRate: number;
-  /** Each recognised result is a repeat test not done. */
-  repeatsAvoided: number;
-  /** Sum of the items' prices at the time of the recognised decisions, in yuan. */
-  estimatedSavingYuan: number;
-}
-
-export interface RecognitionStatsView {
-  from: string;
-  to: string;
-  rows: RecognitionStatsRow[];
-  totals: Omit<RecognitionStatsRow, 'month' | 'institutionId' | 'institutionName' | 'itemCode'>;
-}
 
 type StatsRow = Omit<RecognitionStatsRow, 'recognitionRate' | 'estimatedSavingYuan'> & { estimatedSavingYuan: string };
 

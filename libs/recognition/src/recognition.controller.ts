@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { DecisionView, RecognitionLookupView, RecognitionStatsView } from '@hub/contracts';
 import { type Actor, CurrentActor, DomainError } from '@hub/core';
 import { addMonths, chinaMonth } from './domain/recognisability.js';
 import { DecisionDto, LookupQueryDto, StatsQueryDto } from './dto/recognition.dto.js';
-import { RecognitionDecisions, type DecisionView } from './recognition-decisions.service.js';
-import { RecognitionLookups, type RecognitionLookupView } from './recognition-lookups.service.js';
-import { RecognitionStats, type RecognitionStatsView } from './recognition-stats.service.js';
+import { RecognitionDecisions } from './recognition-decisions.service.js';
+import { RecognitionLookups } from './recognition-lookups.service.js';
+import { RecognitionStats } from './recognition-stats.service.js';
 
 /** The longest statistics window, in months: a report, not a data export. */
 const MAX_STATS_MONTHS = 36;

@@ -2,7 +2,15 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NavLink } from 'react-router';
 import { switchLanguage } from '../i18n';
-import { CLINIC_ROLES, CONSULTATION_ROLES, hasAnyRole, READER_ROLES, useSession } from '../session';
+import {
+  CLINIC_ROLES,
+  CONSULTATION_ROLES,
+  hasAnyRole,
+  ORDERING_ROLES,
+  oversees,
+  READER_ROLES,
+  useSession,
+} from '../session';
 
 export function Layout({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
@@ -22,7 +30,9 @@ export function Layout({ children }: { children: ReactNode }) {
             </>
           )}
           {hasAnyRole(me, READER_ROLES) && <NavLink to="/reader/worklist">{t('nav.worklist')}</NavLink>}
+          {hasAnyRole(me, ORDERING_ROLES) && <NavLink to="/clinic/recognition">{t('recognition.nav')}</NavLink>}
           {hasAnyRole(me, CONSULTATION_ROLES) && <NavLink to="/consultations">{t('nav.consultations')}</NavLink>}
+          {oversees(me) && <NavLink to="/oversight">{t('oversight.nav')}</NavLink>}
         </nav>
         <div className="who">
           {me && (

@@ -1,14 +1,6 @@
-import type { Discipline } from '@hub/core';
+import type { CatalogueItem } from '@hub/contracts';
 
-export interface CatalogueItem {
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  discipline: Discipline;
-  validityDays: number;
-  /** Usual charge in yuan, for the savings estimate; each consortium sets its own. */
-  priceYuan: number;
-}
+export type { CatalogueItem } from '@hub/contracts';
 
 /**
  * The catalogue a consortium starts with: common lab panels, plain film, CT, MR and ultrasound, and the 12-lead ECG.

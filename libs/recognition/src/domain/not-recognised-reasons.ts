@@ -1,16 +1,12 @@
-/**
- * Why a receiving doctor does not recognise a result (《医疗机构检查检验结果互认管理办法》): the fixed list a decision
- * must choose from; `other` needs a note.
- */
-export const NOT_RECOGNISED_REASONS = [
-  'condition_changed',
-  'result_changes_quickly',
-  'critical_to_treatment',
-  'emergency',
-  'judicial_appraisal',
-  'other',
-] as const;
-export type NotRecognisedReason = (typeof NOT_RECOGNISED_REASONS)[number];
+import { type Decision, MAX_NOTE_CHARS, NOT_RECOGNISED_REASONS, type NotRecognisedReason } from '@hub/contracts';
+
+export {
+  DECISIONS,
+  type Decision,
+  MAX_NOTE_CHARS,
+  NOT_RECOGNISED_REASONS,
+  type NotRecognisedReason,
+} from '@hub/contracts';
 
 export const NOT_RECOGNISED_REASON_LABELS: Record<NotRecognisedReason, string> = {
   condition_changed: '因病情变化，结果与临床表现不相符，难以满足诊疗需求',
@@ -20,12 +16,6 @@ export const NOT_RECOGNISED_REASON_LABELS: Record<NotRecognisedReason, string> =
   judicial_appraisal: '涉及司法、伤残及病退等鉴定',
   other: '其他确需复查的情形',
 };
-
-export const DECISIONS = ['recognised', 'not_recognised'] as const;
-export type Decision = (typeof DECISIONS)[number];
-
-/** The longest note a decision may carry, in characters (a Chinese character counts as one). */
-export const MAX_NOTE_CHARS = 200;
 
 export interface DecisionInput {
   decision: Decision;

@@ -1,6 +1,8 @@
 const DAY_MS = 86_400_000;
 
-export type NotRecognisableReason = 'withdrawn' | 'not_in_catalogue' | 'qc_not_passed' | 'expired';
+import type { NotRecognisableReason } from '@hub/contracts';
+
+export type { NotRecognisableReason } from '@hub/contracts';
 
 export interface ResultStanding {
   performedAt: Date;

@@ -8,7 +8,7 @@ import { ErrorNote } from '../../components/layout';
 import { ReportView } from '../../components/report-view';
 import { ReturnedNote } from '../../components/returned-note';
 import { errorMessage, formatTime } from '../../format';
-import { useSession } from '../../session';
+import { hasAnyRole, ORDERING_ROLES, useSession } from '../../session';
 import { useHubEvents } from '../../use-events';
 import { RequestActions } from './request-actions';
 
@@ -55,6 +55,11 @@ export function RequestPage() {
             </>
           )}
         </dl>
+        {hasAnyRole(me, ORDERING_ROLES) && (
+          <Link to={`/clinic/recognition?patient=${encodeURIComponent(request.patientId)}`}>
+            {t('recognition.fromRequest')}
+          </Link>
+        )}
         <ReturnedNote task={task} />
       </div>
       <RequestActions request={request} onChange={setRequest} />

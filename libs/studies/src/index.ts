@@ -14,3 +14,4 @@ export * from './ingest/orphan-object-sweeper.js';
 export * from './uploads/study-record.js';
 export * from './uploads/study-record.repository.js';
 export * from './dicomweb/dicom-study-search.js';
+export * from './ingest/object-scrubber.js';

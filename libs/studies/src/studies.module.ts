@@ -19,6 +19,7 @@ import { StudyEntity } from './entities/study.entity.js';
 import { InstanceIndexRepository } from './ingest/instance-index.repository.js';
 import { InstanceIngestService } from './ingest/instance-ingest.service.js';
 import { ObjectReferences } from './ingest/object-references.js';
+import { ObjectScrubber } from './ingest/object-scrubber.js';
 import { OrphanObjectSweeper } from './ingest/orphan-object-sweeper.js';
 import { ResumableUploadController } from './uploads/resumable-upload.controller.js';
 import { ResumableUploads } from './uploads/resumable-uploads.js';
@@ -46,6 +47,7 @@ import { StudyUploadService } from './uploads/study-upload.service.js';
     InstanceIndexRepository,
     InstanceIngestService,
     ObjectReferences,
+    ObjectScrubber,
     OrphanObjectSweeper,
     StowService,
     StudyAccessGrants,
@@ -59,6 +61,7 @@ import { StudyUploadService } from './uploads/study-upload.service.js';
   exports: [
     DicomStudySearch,
     InstanceIngestService,
+    ObjectScrubber,
     OrphanObjectSweeper,
     StudyAccessGrants,
     StudyReadRepository,

@@ -2,6 +2,7 @@ export * from './config/hub-config.schema.js';
 export * from './config/load-hub-config.js';
 export * from './config/hub-config.token.js';
 export * from './errors/domain-error.js';
+export * from './errors/network-error.js';
 export * from './domain/roles.js';
 export * from './domain/actor.js';
 export * from './context/request-context.js';

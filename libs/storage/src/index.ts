@@ -4,3 +4,4 @@ export * from './local-disk.object-store.js';
 export * from './s3.object-store.js';
 export * from './create-object-store.js';
 export * from './storage.module.js';
+export * from './store-outage.js';

@@ -8,6 +8,7 @@ import { DEFAULT_PART_SIZE } from './multipart-plan.js';
 import { isObjectKey, objectKeyFor, sha256OfKey } from './object-key.js';
 import type { ObjectStat, ObjectStore, PutOptions, StoredObject } from './object-store.port.js';
 import { S3UploadWritable } from './s3-upload.writable.js';
+import { asStoreOutage } from './store-outage.js';
 
 export interface S3ObjectStoreOptions {
   /** Host name or IP address only (no scheme, no port). */
@@ -22,6 +23,8 @@ export interface S3ObjectStoreOptions {
   partSize?: number;
 }
 
+/** How outage messages name this store. */
+const STORE = 'S3';
 const TEMP_PREFIX = 'tmp/';
 const OBJECT_PREFIX = 'sha256/';
 /** S3's limit for a single-request CopyObject; larger objects are copied part by part. */
@@ -91,7 +94,7 @@ export class S3ObjectStore implements ObjectStore {
       if (!body.destroyed) {
         body.destroy();
       }
-      throw error;
+      throw asStoreOutage(error, STORE);
     } finally {
       await this.removeQuietly(tempKey);
     }
@@ -105,7 +108,7 @@ export class S3ObjectStore implements ObjectStore {
       if (isMissingObject(error)) {
         throw new DomainError('not_found', `object ${key} does not exist`);
       }
-      throw error;
+      throw asStoreOutage(error, STORE);
     }
   }
 
@@ -118,7 +121,7 @@ export class S3ObjectStore implements ObjectStore {
       if (isMissingObject(error)) {
         return null;
       }
-      throw error;
+      throw asStoreOutage(error, STORE);
     }
   }
 
@@ -128,7 +131,7 @@ export class S3ObjectStore implements ObjectStore {
       await this.client.removeObject(this.bucket, key);
     } catch (error) {
       if (!isMissingObject(error)) {
-        throw error;
+        throw asStoreOutage(error, STORE);
       }
     }
   }
@@ -157,7 +160,10 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async ping(): Promise<void> {
-    if (!(await this.client.bucketExists(this.bucket))) {
+    const exists = await this.client.bucketExists(this.bucket).catch((error: unknown) => {
+      throw asStoreOutage(error, STORE);
+    });
+    if (!exists) {
       throw new Error(`bucket ${this.bucket} does not exist`);
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { QueryFailedError } from 'typeorm';
-import { describeForLog } from './exception.filter.js';
+import { describeForLog, isDatabaseOutage } from './exception.filter.js';
 
 describe('describeForLog', () => {
   it('withholds database messages, which quote the values they refused, keeping the SQLSTATE', () => {
@@ -13,5 +13,25 @@ describe('describeForLog', () => {
   it('keeps the message and stack of other errors', () => {
     expect(describeForLog(new Error('boom'))).toMatch(/^Error: boom/);
     expect(describeForLog('plain')).toBe('plain');
+  });
+});
+
+describe('isDatabaseOutage', () => {
+  const failed = (code: string) => new QueryFailedError('SELECT 1', [], Object.assign(new Error('x'), { code }));
+
+  it('is true for a lost or refused connection, whatever layer reports it', () => {
+    expect(isDatabaseOutage(failed('57P01'))).toBe(true); // terminated by an administrator
+    expect(isDatabaseOutage(failed('08006'))).toBe(true); // connection failure
+    expect(isDatabaseOutage(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(true);
+    expect(isDatabaseOutage(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isDatabaseOutage(Object.assign(new Error('released'), { name: 'QueryRunnerAlreadyReleasedError' }))).toBe(
+      true,
+    );
+  });
+
+  it('is false for errors of the statement itself or of the code', () => {
+    expect(isDatabaseOutage(failed('23505'))).toBe(false); // unique violation
+    expect(isDatabaseOutage(failed('22P02'))).toBe(false);
+    expect(isDatabaseOutage(new TypeError('x is undefined'))).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
-import { DomainError, type DomainErrorKind } from '@hub/core';
+import { DomainError, type DomainErrorKind, networkErrorCode } from '@hub/core';
 
 const STATUS: Record<DomainErrorKind, number> = {
   invalid: HttpStatus.BAD_REQUEST,
@@ -14,6 +14,7 @@ const STATUS: Record<DomainErrorKind, number> = {
   unsupported_media_type: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,
   locked: HttpStatus.LOCKED,
+  unavailable: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 export interface ErrorBody {
@@ -62,8 +63,17 @@ export class HubExceptionFilter implements ExceptionFilter {
       const raw = typeof res === 'string' ? res : (res as { message?: unknown }).message;
       // ValidationPipe gives a list: keep every problem, each naming its field.
       const message = Array.isArray(raw) ? raw.join('; ') : typeof raw === 'string' ? raw : exception.message;
-      const details = Array.isArray(raw) ? { problems: raw } : undefined;
+      // A structured answer without a message (the health check's: which dependency is down) is kept as details.
+      const structured = typeof res === 'object' && raw === undefined ? (res as Record<string, unknown>) : undefined;
+      const details = Array.isArray(raw) ? { problems: raw } : structured;
       return { statusCode, error: reason(statusCode), message, details };
+    }
+    if (isDatabaseOutage(exception)) {
+      return {
+        statusCode: 503,
+        error: reason(503),
+        message: 'The database cannot be reached right now; nothing was changed. Try again shortly',
+      };
     }
     return {
       statusCode: 500,
@@ -84,6 +94,27 @@ export function describeForLog(exception: unknown): string {
     return `database error ${typeof code === 'string' ? code : 'unknown'} (message withheld: it may quote values)\n${frames}`;
   }
   return exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
+}
+
+/**
+ * The connection to PostgreSQL failed under the request (the server restarted, the connection was terminated, the
+ * network dropped): SQLSTATE classes 08 (connection exception) and 57P01-57P03 (shutdown, cannot connect now), a
+ * network error, or the driver's words for a connection that died under a transaction. (The object store's outages
+ * arrive as DomainError 'unavailable'.)
+ */
+export function isDatabaseOutage(exception: unknown): boolean {
+  const driverError = exception instanceof QueryFailedError ? exception.driverError : exception;
+  const code = (driverError as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^(08|57P0[123])/.test(code)) return true;
+  if (networkErrorCode(driverError)) return true;
+  // What TypeORM and pg say about a transaction whose connection died under it.
+  const name = exception instanceof Error ? exception.name : '';
+  if (name === 'QueryRunnerAlreadyReleasedError' || name === 'QueryRunnerProviderAlreadyReleasedError') return true;
+  const message = exception instanceof Error ? exception.message : '';
+  return (
+    /^Connection terminated( unexpectedly)?$/.test(message) ||
+    message === 'Client has encountered a connection error and is not queryable'
+  );
 }
 
 interface BodyParserError {

@@ -9,7 +9,9 @@ export type DomainErrorKind =
   | 'not_acceptable'
   | 'unsupported_media_type'
   | 'unprocessable'
-  | 'locked';
+  | 'locked'
+  /** A service the hub depends on (the object store, the database) cannot be reached: try again later. */
+  | 'unavailable';
 
 export class DomainError extends Error {
   constructor(

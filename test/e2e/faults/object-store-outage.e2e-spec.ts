@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { dicomFixture } from '../../fixtures/dicom-fixtures.js';
+import { multipartRelated, stowContentType } from '../../support/dicomweb.js';
+import { type PausableProxy, startPausableProxy } from '../../support/pausable-proxy.js';
+import { type S3TestServer, startS3TestServer } from '../../support/s3-test-server.js';
+import { createTenant, type Tenant } from '../../support/tenant.js';
+import { startTestApp, type TestApp } from '../../support/test-app.js';
+
+describe('fault: the object store becomes unreachable, then comes back', () => {
+  let s3: S3TestServer;
+  let proxy: PausableProxy;
+  let t: TestApp;
+  let a: Tenant;
+  let ct: Buffer;
+  const stow = (body: Buffer) =>
+    request(t.http)
+      .post('/dicomweb/studies')
+      .set('Content-Type', stowContentType('o'))
+      .auth(a.tokens.clinic_technician, { type: 'bearer' })
+      .send(multipartRelated([{ body }], 'o'));
+  const instances = async () => (await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM instances'))[0]!.n;
+
+  beforeAll(async () => {
+    s3 = await startS3TestServer();
+    proxy = await startPausableProxy({ host: s3.endPoint, port: s3.port });
+    t = await startTestApp({
+      S3_ENDPOINT: '127.0.0.1',
+      S3_PORT: String(proxy.port),
+      S3_USE_SSL: 'false',
+      S3_ACCESS_KEY: s3.accessKey,
+      S3_SECRET_KEY: s3.secretKey,
+      S3_BUCKET: s3.bucket,
+      S3_REGION: s3.region,
+    });
+    a = await createTenant(t);
+    ct = await readFile(dicomFixture('ct-small.dcm').path);
+  }, 120_000);
+  afterAll(async () => {
+    await t?.close();
+    await proxy?.close();
+    await s3?.stop();
+  });
+
+  it('answers 503 with a clear message while it is down, stores nothing half, and recovers without a restart', async () => {
+    await proxy.down();
+    const refused = await stow(ct);
+    expect(refused.status).toBe(503);
+    expect(refused.body.message).toMatch(/object store/i);
+    expect(await instances()).toBe(0);
+    const health = await request(t.http).get('/health/ready');
+    expect(health.status).toBe(503);
+    expect(health.body.details.error.storage).toMatchObject({ status: 'down' });
+    expect(health.body.details.info.database).toMatchObject({ status: 'up' });
+    await request(t.http).get('/health/live').expect(200);
+
+    await proxy.up();
+    await stow(ct).expect(200);
+    expect(await instances()).toBe(1);
+    await request(t.http).get('/health/ready').expect(200);
+  });
+});

@@ -3,7 +3,8 @@
  * - Every object an index row points to is read back from the object store and hashed (SHA-256 and size).
  * - The audit trail's hash chain is recomputed (as GET /api/audit/verify does).
  * Uses the hub's configuration (DATABASE_URL, or the embedded database under DATA_DIR; S3_* or local objects).
- * Prints object keys only, never patient data. Safe while the hub runs: it only reads (and seals pending audit events).
+ * Prints object keys only, never patient data. Safe while the hub runs: it reads (and seals pending audit events);
+ * like any hub process at start, it first applies pending migrations. In the Docker image: node dist/scripts/scrub.js.
  */
 import 'reflect-metadata';
 import { type DynamicModule, Module } from '@nestjs/common';

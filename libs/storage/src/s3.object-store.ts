@@ -91,10 +91,12 @@ export class S3ObjectStore implements ObjectStore {
       return { key, size: meter.bytes, sha256 };
     } catch (error) {
       await upload.abort();
+      // The body failing (a client cutting its upload) is not the store being down.
+      const fromBody = body.errored === error;
       if (!body.destroyed) {
         body.destroy();
       }
-      throw asStoreOutage(error, STORE);
+      throw fromBody ? error : asStoreOutage(error, STORE);
     } finally {
       await this.removeQuietly(tempKey);
     }

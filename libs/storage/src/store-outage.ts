@@ -9,6 +9,6 @@ export function asStoreOutage(error: unknown, store: string): unknown {
   if (!code) return error;
   return new DomainError(
     'unavailable',
-    `The object store (${store}) cannot be reached (${code}); nothing was stored or changed. Try again when it is back`,
+    `The object store (${store}) cannot be reached (${code}); try again when it is back`,
   );
 }

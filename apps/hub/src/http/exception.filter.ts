@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DomainError, type DomainErrorKind, networkErrorCode } from '@hub/core';
 
@@ -37,7 +37,16 @@ export class HubExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    // The client went away mid-request (its upload was cut): nobody to answer, and not the hub's fault or an outage.
+    if (
+      http.getRequest<Request>().socket.destroyed &&
+      !(exception instanceof DomainError || exception instanceof HttpException)
+    ) {
+      this.logger.warn('the client closed the connection before the request was complete');
+      return;
+    }
     const body = this.toBody(exception);
     if (body.statusCode >= 500) this.logger.error(describeForLog(exception));
     if (!response.headersSent) response.status(body.statusCode).json(body);
@@ -63,16 +72,15 @@ export class HubExceptionFilter implements ExceptionFilter {
       const raw = typeof res === 'string' ? res : (res as { message?: unknown }).message;
       // ValidationPipe gives a list: keep every problem, each naming its field.
       const message = Array.isArray(raw) ? raw.join('; ') : typeof raw === 'string' ? raw : exception.message;
-      // A structured answer without a message (the health check's: which dependency is down) is kept as details.
-      const structured = typeof res === 'object' && raw === undefined ? (res as Record<string, unknown>) : undefined;
-      const details = Array.isArray(raw) ? { problems: raw } : structured;
+      const details = Array.isArray(raw) ? { problems: raw } : dependencyStates(res);
       return { statusCode, error: reason(statusCode), message, details };
     }
     if (isDatabaseOutage(exception)) {
       return {
         statusCode: 503,
         error: reason(503),
-        message: 'The database cannot be reached right now; nothing was changed. Try again shortly',
+        message:
+          'The database cannot be reached right now, so the request may not have been completed: check before you try again',
       };
     }
     return {
@@ -94,6 +102,21 @@ export function describeForLog(exception: unknown): string {
     return `database error ${typeof code === 'string' ? code : 'unknown'} (message withheld: it may quote values)\n${frames}`;
   }
   return exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
+}
+
+/**
+ * The health check's 503 says which dependency is down; only `{ name: 'up' | 'down' }` goes out (the body is public,
+ * and the checks' messages can name paths, hosts or buckets: those stay in the log).
+ */
+function dependencyStates(res: unknown): Record<string, unknown> | undefined {
+  const checks = (res as { details?: unknown } | null)?.details;
+  if (typeof checks !== 'object' || checks === null) return undefined;
+  return Object.fromEntries(
+    Object.entries(checks).map(([name, check]) => [
+      name,
+      (check as { status?: unknown })?.status === 'up' ? 'up' : 'down',
+    ]),
+  );
 }
 
 /**

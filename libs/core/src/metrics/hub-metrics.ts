@@ -37,6 +37,14 @@ export class HubMetrics {
     registers: [this.registry],
   });
 
+  /** Scrapes at which a computed gauge could not be computed (e.g. the database was unreachable). */
+  private readonly collectFailures = new Counter({
+    name: 'hub_metrics_collect_failures_total',
+    help: 'Scrapes at which a gauge computed at scrape time could not be computed, by gauge',
+    labelNames: ['gauge'] as const,
+    registers: [this.registry],
+  });
+
   readonly ingestedBytes = new Counter({
     name: 'hub_ingest_bytes_total',
     help: 'Bytes of the DICOM instances stored as new',
@@ -53,6 +61,7 @@ export class HubMetrics {
     labelNames: readonly L[],
     collect: (set: GaugeSetter<L>) => Promise<void> | void,
   ): void {
+    const failures = this.collectFailures;
     new Gauge<L>({
       name,
       help,
@@ -60,7 +69,10 @@ export class HubMetrics {
       registers: [this.registry],
       async collect() {
         this.reset();
-        await collect((labels, value) => this.set(labels as Partial<Record<L, string | number>>, value));
+        // A gauge that cannot be computed (the database is down) stays empty; the scrape and every other metric go on.
+        await Promise.resolve(
+          collect((labels, value) => this.set(labels as Partial<Record<L, string | number>>, value)),
+        ).catch(() => failures.inc({ gauge: name }));
       },
     });
   }

@@ -16,7 +16,6 @@ import { roomsFor } from './event-rooms.js';
 import type { ReadingServerEvents } from './reading-socket-events.js';
 import { EVENTS_NAMESPACE, type ReadingEventsNamespace, relayReadingEvents } from './relay-reading-events.js';
 
-type EventsNamespace = ReadingEventsNamespace;
 type EventsSocket = Socket<Record<string, never>, ReadingServerEvents, Record<string, never>, EventsSocketData>;
 interface EventsSocketData {
   userId: string;
@@ -31,7 +30,7 @@ interface EventsSocketData {
  */
 @WebSocketGateway({ namespace: EVENTS_NAMESPACE, serveClient: false })
 export class ReadingEventsGateway
-  implements OnGatewayInit<EventsNamespace>, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy
+  implements OnGatewayInit<ReadingEventsNamespace>, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy
 {
   private readonly logger = new Logger('ReadingEventsGateway');
   private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
@@ -44,7 +43,7 @@ export class ReadingEventsGateway
     private readonly bus: ReadingEventBus,
   ) {}
 
-  afterInit(namespace: EventsNamespace): void {
+  afterInit(namespace: ReadingEventsNamespace): void {
     namespace.use((socket, next) => {
       this.admit(socket as EventsSocket).then(
         () => next(),

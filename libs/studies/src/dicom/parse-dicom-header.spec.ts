@@ -69,6 +69,19 @@ describe('parseDicomHeader on real files', () => {
     expect(parseFile('patient-name-iso2022-korean.dcm').patient.name).toBe('Hong^Gildong=洪^吉洞=홍^길동');
   });
 
+  it('drops NUL characters inside text values, which PostgreSQL cannot store (found by the STOW-RS fuzzer)', () => {
+    const bytes = writePart10(
+      minimalDataset({
+        extra: [{ tag: 0x00081030, vr: 'LO', value: 'CHEST\0CT' }],
+        override: { 0x00100010: 'Wang^Xiao\0ming' },
+      }),
+    );
+    const parsed = parseDicomHeader(bytes, { totalSize: bytes.length });
+    expect(parsed.metadata['00081030']?.Value).toEqual(['CHESTCT']);
+    expect(parsed.patient.name).toBe('Wang^Xiaoming');
+    expect(JSON.stringify(parsed.metadata)).not.toContain('\\u0000');
+  });
+
   it('splits multi-valued LO and PN values (ISO_IR 100)', () => {
     const { metadata } = parseFile('patient-name-latin1-multivalued.dcm');
     expect(metadata['00101000']).toEqual({ vr: 'LO', Value: ['eggs', 'spam'] });

@@ -101,7 +101,8 @@ function binary(element: DicomElement, ctx: JsonContext): DicomJsonAttribute {
 }
 
 function textValues(bytes: Uint8Array, vr: string, charset: CharsetDecoder): unknown[] {
-  const decoded = CHARSET_VRS.has(vr) ? charset.decode(bytes, vr) : decodeWith('latin1', bytes);
+  // DICOM text never holds NUL but as padding, and PostgreSQL can store it in no text or JSON value: drop it anywhere.
+  const decoded = (CHARSET_VRS.has(vr) ? charset.decode(bytes, vr) : decodeWith('latin1', bytes)).replaceAll('\0', '');
   const raw = SINGLE_VALUED_TEXT.has(vr) ? [decoded] : decoded.split('\\');
   return raw.map((value) => {
     if (SINGLE_VALUED_TEXT.has(vr)) {

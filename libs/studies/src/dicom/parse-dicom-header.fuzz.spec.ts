@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { DICOM_FIXTURES } from '../../../../test/fixtures/dicom-fixtures.js';
-import { dicomMutations, mutate } from '../../../../test/fixtures/dicom-mutations.js';
+import { dicomMutations, fuzzSeed, mutate } from '../../../../test/fixtures/dicom-mutations.js';
 import { parseDicomHeader } from './parse-dicom-header.js';
 import { DicomRejection, FailureReason } from './parsed-instance.js';
 
@@ -28,7 +28,7 @@ describe('parseDicomHeader under fuzzing (mutated real files)', () => {
           outcomes.rejected++;
         }
       }),
-      { numRuns: 10_000 },
+      { numRuns: 10_000, ...fuzzSeed() },
     );
     // Both kinds happen: the mutations neither always break the file nor never do.
     expect(outcomes.parsed).toBeGreaterThan(500);

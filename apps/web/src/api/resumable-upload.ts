@@ -47,6 +47,7 @@ export async function sendResumable(
     upload.resumeFromPreviousUpload(previous[0]!);
     resumed = true;
   }
+  signal?.throwIfAborted();
   await new Promise<void>((resolve, reject) => {
     upload.options.onSuccess = () => resolve();
     upload.options.onError = (err) => reject(uploadError(err));

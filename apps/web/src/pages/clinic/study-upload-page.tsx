@@ -26,7 +26,7 @@ interface Progress {
  */
 export function StudyUploadPage() {
   const { t } = useTranslation();
-  const { api } = useSession();
+  const { api, me } = useSession();
   const navigate = useNavigate();
   const [draft, setDraft] = useState<StudyDraft>(emptyDraft('ecg'));
   const [files, setFiles] = useState<File[]>([]);
@@ -53,7 +53,7 @@ export function StudyUploadPage() {
     const { signal } = (uploading.current = new AbortController());
     for (const file of files.filter((f) => !done.has(f))) {
       const onProgress = (sent: number) => setProgress({ sent: before + sent, total, resumed });
-      const result = await sendResumable(api, file, onProgress, signal);
+      const result = await sendResumable(api, me?.id ?? '', file, onProgress, signal);
       resumed ||= result.resumed;
       done.set(file, result.uploadId);
       setUploaded(new Map(done));

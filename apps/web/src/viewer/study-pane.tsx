@@ -1,8 +1,8 @@
-import { Suspense, useEffect, useState } from 'react';
+import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getStudy } from '../api/endpoints';
-import type { Study } from '../api/types';
 import { useSession } from '../session';
+import { useLoaded } from '../use-async';
 import { LazyStudyViewer } from './lazy-viewer';
 import './study-pane.css';
 
@@ -10,12 +10,8 @@ import './study-pane.css';
 export function StudyPane({ studyId }: { studyId: string }) {
   const { t } = useTranslation();
   const { api } = useSession();
-  const [study, setStudy] = useState<Study | null>(null);
-
-  useEffect(() => {
-    // Without the study (e.g. refused) the page still works: the report does not depend on it.
-    getStudy(api, studyId).then(setStudy, () => setStudy(null));
-  }, [api, studyId]);
+  // Without the study (e.g. refused) the page still works: the report does not depend on it.
+  const { value: study } = useLoaded(() => getStudy(api, studyId), [api, studyId]);
 
   if (study?.discipline !== 'imaging' || !study.studyInstanceUid) return null;
   return (

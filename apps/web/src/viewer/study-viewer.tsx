@@ -156,6 +156,7 @@ export function StudyViewer({ studyInstanceUid, follow, onViewChange, marks = []
       data-zoom={view?.zoom}
       data-pan={view ? `${view.panX},${view.panY}` : undefined}
       data-window-width={view?.windowWidth ?? undefined}
+      data-window-center={view?.windowCenter ?? undefined}
     >
       {series && series.length > 1 && (
         <select

@@ -1,8 +1,8 @@
 import { prefetchPart10Instance } from '@cornerstonejs/dicom-image-loader';
 import { Enums as MetadataEnums, utilities as metadataUtilities } from '@cornerstonejs/metadata';
 import type { ApiClient } from '../api/http';
+import { firstPart } from '../api/multipart-related';
 import { type ImageRef, instancePath } from './dicomweb-series';
-import { firstMultipartBody } from './multipart';
 
 const WADO_ACCEPT = 'multipart/related; type="application/dicom"; transfer-syntax=*';
 
@@ -64,7 +64,7 @@ export class InstanceSource {
   private async fetchInstance(sopInstanceUid: string): Promise<void> {
     const path = instancePath(this.studyInstanceUid, this.seriesInstanceUid, sopInstanceUid);
     const blob = await this.api.getBlob(path, { accept: WADO_ACCEPT });
-    const part10 = firstMultipartBody(new Uint8Array(await blob.arrayBuffer()));
+    const part10 = firstPart(new Uint8Array(await blob.arrayBuffer()));
     if (this.disposed) return;
     // The registry keeps the buffer: copy the part out of the multipart body so the rest can be freed.
     await prefetchPart10Instance(this.baseImageId(sopInstanceUid), part10.slice().buffer);

@@ -327,6 +327,16 @@ describe('the web console in Chromium: ECG and lab studies, returns, resumable s
     await clinic.getByRole('button', { name: '继续上传' }).waitFor({ timeout: 30_000 });
     expect(cut).toBe(true);
     await shot(clinic, '26-clinic-upload-interrupted');
+    // The URL to resume from is kept for this tab only (not for the workstation's next user), without the file's name.
+    const kept = await clinic.evaluate(() => {
+      // The tests' tsconfig has no DOM types: the two Storage objects, read as plain records.
+      const stores = globalThis as unknown as Record<'localStorage' | 'sessionStorage', Record<string, string>>;
+      const tus = (store: Record<string, string>) => Object.entries(store).filter(([k]) => k.startsWith('tus::'));
+      return { local: tus(stores.localStorage), session: tus(stores.sessionStorage) };
+    });
+    expect(kept.local).toEqual([]);
+    expect(kept.session).toHaveLength(1);
+    expect(JSON.stringify(kept.session)).not.toContain('slide-large');
 
     // Back online, the clinic reloads (the page's state is gone) and chooses the same file again.
     broken = false;

@@ -1,5 +1,6 @@
 import { DetailedError, Upload } from 'tus-js-client';
 import { ApiError, type ApiClient } from './http';
+import { sessionUrlStorage, uploadFingerprint } from './session-url-storage';
 
 /** Automatic retries after a dropped connection, before the upload is reported as failed (the user may resume later). */
 const RETRY_DELAYS_MS = [0, 1000, 3000];
@@ -19,12 +20,14 @@ export interface ResumableResult {
 }
 
 /**
- * Sends one file through the hub's tus endpoint (/api/uploads). tus-js-client's fingerprint (name, type, size, last
- * modified, endpoint) and its localStorage URL store let a later call with the same file, after an error or a reload,
- * go on from the hub's offset instead of starting again; after a dropped connection it retries by itself first.
+ * Sends one file through the hub's tus endpoint (/api/uploads). The fingerprint (the user, and a hash of the file's
+ * name, type, size, last modified and the endpoint) and the tab's URL store let a later call by the same user with the
+ * same file, after an error or a reload, go on from the hub's offset instead of starting again; after a dropped
+ * connection it retries by itself first.
  */
 export async function sendResumable(
   api: ApiClient,
+  userId: string,
   file: File,
   onProgress: (sent: number, total: number) => void,
   signal?: AbortSignal,
@@ -35,6 +38,8 @@ export async function sendResumable(
     metadata: { filename: file.name, filetype: file.type },
     retryDelays: RETRY_DELAYS_MS,
     removeFingerprintOnSuccess: true,
+    urlStorage: sessionUrlStorage,
+    fingerprint: (f, options) => uploadFingerprint(userId, f, options.endpoint ?? ''),
     // A long upload outlives an access token: every request (including retries) takes the current one.
     onBeforeRequest: async (req) => {
       const token = await api.freshAccessToken();
@@ -47,6 +52,7 @@ export async function sendResumable(
     upload.resumeFromPreviousUpload(previous[0]!);
     resumed = true;
   }
+  signal?.throwIfAborted();
   await new Promise<void>((resolve, reject) => {
     upload.options.onSuccess = () => resolve();
     upload.options.onError = (err) => reject(uploadError(err));

@@ -1,5 +1,4 @@
 import { useTranslation } from 'react-i18next';
-import { getStudy } from '../api/endpoints';
 import type { Study } from '../api/types';
 import { loadEcgWaveform } from '../ecg/load-ecg';
 import { useSession } from '../session';
@@ -13,12 +12,8 @@ import { StudyFiles } from './study-files';
  * What the reader reads for a non-image study: the ECG waveform, the lab values, the uploaded files. Imaging studies
  * are left to the image viewer (nothing is drawn for them here).
  */
-export function StudyPanel({ studyId }: { studyId: string }) {
+export function StudyPanel({ study }: { study: Study }) {
   const { t } = useTranslation();
-  const { api } = useSession();
-  const { value: study, error } = useLoaded(() => getStudy(api, studyId), [api, studyId]);
-
-  if (!study) return <ErrorNote error={error} />;
   if (study.discipline === 'imaging') return null;
   return (
     <section className="card study-panel" data-testid="study-panel">

@@ -1,7 +1,8 @@
 import { prefetchPart10Instance } from '@cornerstonejs/dicom-image-loader';
+import { Enums as MetadataEnums, utilities as metadataUtilities } from '@cornerstonejs/metadata';
 import type { ApiClient } from '../api/http';
+import { firstPart } from '../api/multipart-related';
 import { type ImageRef, instancePath } from './dicomweb-series';
-import { firstMultipartBody } from './multipart';
 
 const WADO_ACCEPT = 'multipart/related; type="application/dicom"; transfer-syntax=*';
 
@@ -12,6 +13,9 @@ const WADO_ACCEPT = 'multipart/related; type="application/dicom"; transfer-synta
  */
 export class InstanceSource {
   private readonly loaded = new Map<string, Promise<void>>();
+  /** Every image id handed to Cornerstone: the registry caches derived modules under each. */
+  private readonly imageIds = new Set<string>();
+  private disposed = false;
 
   constructor(
     private readonly api: ApiClient,
@@ -21,7 +25,21 @@ export class InstanceSource {
 
   /** The Cornerstone image id of one image: the instance's WADO-RS frame URL, as a DICOMweb viewer names it. */
   imageId(ref: ImageRef): string {
-    return `${this.baseImageId(ref.sopInstanceUid)}/frames/${ref.frame}`;
+    const id = `${this.baseImageId(ref.sopInstanceUid)}/frames/${ref.frame}`;
+    this.imageIds.add(id);
+    return id;
+  }
+
+  /**
+   * Removes what this source put into Cornerstone's (global) metadata registry: the instances (with their Part 10
+   * buffers) and the modules derived from them. An instance still on its way is not registered once it arrives.
+   */
+  dispose(): void {
+    this.disposed = true;
+    const ids = [...[...this.loaded.keys()].map((sop) => this.baseImageId(sop)), ...this.imageIds];
+    for (const id of ids) metadataUtilities.clearTypedCacheData(MetadataEnums.MetadataModules.NATURALIZED, id);
+    this.loaded.clear();
+    this.imageIds.clear();
   }
 
   /** Fetches the instance of `ref` unless it is already here (or on its way). */
@@ -46,7 +64,8 @@ export class InstanceSource {
   private async fetchInstance(sopInstanceUid: string): Promise<void> {
     const path = instancePath(this.studyInstanceUid, this.seriesInstanceUid, sopInstanceUid);
     const blob = await this.api.getBlob(path, { accept: WADO_ACCEPT });
-    const part10 = firstMultipartBody(new Uint8Array(await blob.arrayBuffer()));
+    const part10 = firstPart(new Uint8Array(await blob.arrayBuffer()));
+    if (this.disposed) return;
     // The registry keeps the buffer: copy the part out of the multipart body so the rest can be freed.
     await prefetchPart10Instance(this.baseImageId(sopInstanceUid), part10.slice().buffer);
   }

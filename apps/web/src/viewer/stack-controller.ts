@@ -74,11 +74,13 @@ export class StackController {
 
   /** Shows a series from `index` on. */
   async show(source: InstanceSource, images: ImageRef[], index = 0): Promise<void> {
+    if (this.source !== source) this.source?.dispose();
     this.source = source;
     this.images = images;
     const at = this.clamp(index);
     this.wanted = at;
     await source.ensure(images[at]!);
+    if (this.source !== source) return; // another series was chosen meanwhile
     await this.viewport.setStack(
       images.map((ref) => source.imageId(ref)),
       at,
@@ -198,6 +200,7 @@ export class StackController {
   destroy(): void {
     ToolGroupManager.destroyToolGroup(this.toolGroupId);
     this.engine.destroy();
+    this.source?.dispose();
     this.source = null;
   }
 

@@ -76,8 +76,16 @@ export function StudyViewer({ studyInstanceUid, follow, onViewChange, marks = []
   }, []);
 
   useEffect(() => {
+    let current = true; // an answer for a study no longer shown is dropped
     setSeries(null);
-    loadStudySeries(api, studyInstanceUid).then(setSeries, (err: unknown) => setError(errorMessage(err)));
+    setError(null);
+    loadStudySeries(api, studyInstanceUid).then(
+      (loaded) => current && setSeries(loaded),
+      (err: unknown) => current && setError(errorMessage(err)),
+    );
+    return () => {
+      current = false;
+    };
   }, [api, studyInstanceUid]);
 
   /** Opens, scrolls and sets the view one step after another, so a late answer never undoes a newer step. */
@@ -148,6 +156,7 @@ export function StudyViewer({ studyInstanceUid, follow, onViewChange, marks = []
       data-zoom={view?.zoom}
       data-pan={view ? `${view.panX},${view.panY}` : undefined}
       data-window-width={view?.windowWidth ?? undefined}
+      data-window-center={view?.windowCenter ?? undefined}
     >
       {series && series.length > 1 && (
         <select

@@ -41,8 +41,16 @@ export function RecognitionPage() {
   }, [api]);
   useEffect(() => {
     setLookup(null);
-    if (!patientId) return setPatient(null);
-    getPatient(api, patientId).then(setPatient, (err: unknown) => setError(errorMessage(err)));
+    setPatient(null);
+    if (!patientId) return;
+    let current = true; // the answer for a patient no longer chosen is dropped
+    getPatient(api, patientId).then(
+      (found) => current && setPatient(found),
+      (err: unknown) => current && setError(errorMessage(err)),
+    );
+    return () => {
+      current = false;
+    };
   }, [api, patientId]);
 
   const run = async (work: () => Promise<void>) => {

@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { ApiError } from '../../api/http';
@@ -26,7 +26,7 @@ interface Progress {
  */
 export function StudyUploadPage() {
   const { t } = useTranslation();
-  const { api } = useSession();
+  const { api, me } = useSession();
   const navigate = useNavigate();
   const [draft, setDraft] = useState<StudyDraft>(emptyDraft('ecg'));
   const [files, setFiles] = useState<File[]>([]);
@@ -39,6 +39,9 @@ export function StudyUploadPage() {
   const [error, setError] = useState<string | null>(null);
   const [filed, setFiled] = useState<Study | null>(null);
   const lab = draft.discipline === 'lab';
+  // Leaving the page stops an upload in progress (the hub keeps what it has: coming back resumes it).
+  const uploading = useRef<AbortController | null>(null);
+  useEffect(() => () => uploading.current?.abort(), []);
 
   const sendFiles = async (): Promise<string[]> => {
     const total = files.reduce((n, f) => n + f.size, 0);
@@ -46,8 +49,11 @@ export function StudyUploadPage() {
     let before = files.filter((f) => done.has(f)).reduce((n, f) => n + f.size, 0);
     let resumed = false;
     setProgress({ sent: before, total, resumed });
+    uploading.current?.abort();
+    const { signal } = (uploading.current = new AbortController());
     for (const file of files.filter((f) => !done.has(f))) {
-      const result = await sendResumable(api, file, (sent) => setProgress({ sent: before + sent, total, resumed }));
+      const onProgress = (sent: number) => setProgress({ sent: before + sent, total, resumed });
+      const result = await sendResumable(api, me?.id ?? '', file, onProgress, signal);
       resumed ||= result.resumed;
       done.set(file, result.uploadId);
       setUploaded(new Map(done));

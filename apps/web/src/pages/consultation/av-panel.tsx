@@ -53,14 +53,25 @@ export function AvPanel(props: { socket: MdtSocket | null; connected: boolean; p
     meshRef.current?.sync(props.participants.map((p) => p.userId));
   }, [props.participants, socket]);
 
-  // Leaving the room (unmounting) turns the camera and microphone off.
-  useEffect(() => () => localRef.current?.getTracks().forEach((track) => track.stop()), []);
+  // Leaving the room (unmounting) turns the camera and microphone off, also those still being opened (see join).
+  const mounted = useRef(false);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+      localRef.current?.getTracks().forEach((track) => track.stop());
+    };
+  }, []);
 
   const join = async () => {
     setStarting(true);
     setError(null);
     try {
       const stream = await openMedia();
+      if (!mounted.current) {
+        stream.getTracks().forEach((track) => track.stop());
+        return;
+      }
       localRef.current = stream;
       setLocal(stream);
       setMicOn(true);

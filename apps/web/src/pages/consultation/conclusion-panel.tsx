@@ -81,33 +81,61 @@ function ConclusionEditor(props: {
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  /** Sends the draft not yet sent, over the room when connected, else over REST. */
-  const flush = useCallback(async () => {
-    if (timer.current) clearTimeout(timer.current);
-    timer.current = null;
-    const draft = pending.current;
-    if (draft === null) return;
-    pending.current = null;
-    setSaving(true);
-    try {
+  /** Sends one draft, over the room when connected, else over REST. */
+  const send = useCallback(
+    async (draft: string) => {
       if (socket && connected) {
         const ack = await sendStored(socket, 'conclusion.draft', { text: draft });
         if (!ack.ok) throw new Error(ack.error);
       } else if (draft.trim()) {
         await draftConclusion(api, consultation.id, draft);
       }
+    },
+    [api, consultation.id, socket, connected],
+  );
+
+  // Drafts go strictly one at a time: a send in flight is awaited before the latest pending text goes, so the room
+  // (and the text the hub signs) never sees an older draft after a newer one.
+  const sending = useRef<Promise<void> | null>(null);
+  const drain = useCallback(async () => {
+    setSaving(true);
+    try {
+      while (pending.current !== null) {
+        const draft = pending.current;
+        pending.current = null;
+        try {
+          await send(draft);
+        } catch (err) {
+          pending.current ??= draft; // not sent: the next pause or the signing sends it again
+          throw err;
+        }
+      }
       setError(null);
-    } catch (err) {
-      pending.current ??= draft; // not sent: the next pause or the signing sends it again
-      throw err;
     } finally {
       setSaving(pending.current !== null);
     }
-  }, [api, consultation.id, socket, connected]);
+  }, [send]);
 
+  /** Resolves once every draft typed so far has been sent (rejects if one could not be). */
+  const flush = useCallback(async () => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = null;
+    while (sending.current || pending.current !== null) {
+      sending.current ??= drain().finally(() => {
+        sending.current = null;
+      });
+      await sending.current;
+    }
+  }, [drain]);
+
+  // Leaving the room (or the chair's editor) sends what was typed but not yet sent instead of dropping it.
+  const latestFlush = useRef(flush);
+  useEffect(() => {
+    latestFlush.current = flush;
+  }, [flush]);
   useEffect(
     () => () => {
-      if (timer.current) clearTimeout(timer.current);
+      void latestFlush.current().catch(() => undefined);
     },
     [],
   );

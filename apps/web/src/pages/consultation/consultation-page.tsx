@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import * as consultations from '../../api/consultations';
@@ -7,6 +7,7 @@ import type { Consultation } from '../../api/types';
 import { ErrorNote } from '../../components/layout';
 import { errorMessage, formatTime } from '../../format';
 import { useSession } from '../../session';
+import { useLoaded } from '../../use-async';
 import { SignedConclusion } from './conclusion-panel';
 import { CancelForm, ConsentForm, InviteForm, ScheduleForm } from './consultation-forms';
 import './consultation.css';
@@ -21,20 +22,29 @@ export function ConsultationPage() {
   const { api, me } = useSession();
   const { consultationId = '' } = useParams();
   const [c, setC] = useState<Consultation | null>(null);
-  const [patient, setPatient] = useState<Patient | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  const load = useCallback(
-    () => consultations.getConsultation(api, consultationId).then(setC, (err: unknown) => setError(errorMessage(err))),
-    [api, consultationId],
-  );
-  useEffect(() => void load(), [load]);
-  const patientId = c?.patientId;
+  // Each load outdates those before it, so a late answer (e.g. for the consultation shown before) is dropped.
+  const latestLoad = useRef(0);
+  const load = useCallback(() => {
+    const n = ++latestLoad.current;
+    return consultations.getConsultation(api, consultationId).then(
+      (fresh) => n === latestLoad.current && setC(fresh),
+      (err: unknown) => n === latestLoad.current && setError(errorMessage(err)),
+    );
+  }, [api, consultationId]);
   useEffect(() => {
-    // Only the requesting side and those the patient's records are shared with may read the patient: others see no name.
-    if (patientId) getPatient(api, patientId).then(setPatient, () => setPatient(null));
-  }, [api, patientId]);
+    setC(null);
+    setError(null);
+    void load();
+  }, [load]);
+  const patientId = c?.patientId;
+  // Only the requesting side and those the patient's records are shared with may read the patient: others see no name.
+  const { value: patient } = useLoaded(
+    async (): Promise<Patient | null> => (patientId ? getPatient(api, patientId) : null),
+    [api, patientId],
+  );
 
   /** Runs a change, then shows the consultation as the hub now has it (the change's answer lacks participants). */
   const run = (change: () => Promise<unknown>) => {

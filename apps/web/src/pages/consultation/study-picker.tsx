@@ -6,6 +6,7 @@ import type { Study, Task } from '../../api/types';
 import { ErrorNote } from '../../components/layout';
 import { errorMessage, formatTime } from '../../format';
 import { useSession } from '../../session';
+import { useLoaded } from '../../use-async';
 
 export interface PickedStudies {
   /** The patient of the studies picked first; null while none is picked. */
@@ -30,7 +31,6 @@ export function StudyPicker(props: { initialRequestId?: string; onChange: (picke
   const [tasks, setTasks] = useState<Task[] | null>(null);
   const [picked, setPicked] = useState<string[]>(props.initialRequestId ? [props.initialRequestId] : []);
   const [loaded, setLoaded] = useState<Record<string, Loaded>>({});
-  const [patient, setPatient] = useState<Patient | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -64,10 +64,10 @@ export function StudyPicker(props: { initialRequestId?: string; onChange: (picke
     onChange({ patientId, studyIds, mixed });
   }, [key, onChange]);
 
-  useEffect(() => {
-    if (!patientId) return setPatient(null);
-    getPatient(api, patientId).then(setPatient, () => setPatient(null));
-  }, [api, patientId]);
+  const { value: patient } = useLoaded(
+    async (): Promise<Patient | null> => (patientId ? getPatient(api, patientId) : null),
+    [api, patientId],
+  );
 
   const toggle = (requestId: string, on: boolean) =>
     setPicked((before) => (on ? [...before, requestId] : before.filter((id) => id !== requestId)));

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { getTask, heartbeat, release, saveDraft, sign, submit } from '../../api/endpoints';
+import { getStudy, getTask, heartbeat, release, saveDraft, sign, submit } from '../../api/endpoints';
 import { ApiError } from '../../api/http';
 import type { ReadingRequest } from '../../api/types';
 import { PriorityBadge, StateBadge } from '../../components/badges';
@@ -11,6 +11,7 @@ import { ReturnedNote } from '../../components/returned-note';
 import { StudyPanel } from '../../components/study-panel';
 import { errorMessage, formatTime } from '../../format';
 import { useSession } from '../../session';
+import { useLoaded } from '../../use-async';
 import { StudyPane } from '../../viewer/study-pane';
 import { leaseTokens } from './lease-tokens';
 import { ReturnTaskForm } from './return-task-form';
@@ -46,6 +47,14 @@ export function TaskPage() {
       if (r.report) setSaved({ version: r.report.version });
     }, fail);
   }, [api, taskId, fail]);
+
+  // The study, loaded once for both its panel (ECG, lab, files) and its images. Without it (e.g. refused) the page
+  // still works: the report does not depend on it.
+  const studyId = request?.studyId;
+  const { value: study, error: studyError } = useLoaded(
+    async () => (studyId ? getStudy(api, studyId) : null),
+    [api, studyId],
+  );
 
   const save = useCallback(async () => {
     if (token === null || !dirty.current) return;
@@ -119,9 +128,9 @@ export function TaskPage() {
         {request.clinicalNotes && <p>{request.clinicalNotes}</p>}
         <ReturnedNote task={task} />
       </div>
-      <StudyPanel studyId={request.studyId} />
+      {study ? <StudyPanel study={study} /> : <ErrorNote error={studyError} />}
       {leaseLost && <p className="error">{t('task.leaseLost')}</p>}
-      <StudyPane studyId={request.studyId} />
+      {study && <StudyPane study={study} />}
       {task.state === 'signed' && report ? (
         <>
           <p className="ok">{t('task.signed')}</p>

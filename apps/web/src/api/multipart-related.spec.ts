@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { firstMultipartBody } from './multipart';
+import { firstPart } from './multipart-related';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const join = (...parts: Uint8Array[]) => {
@@ -12,7 +12,7 @@ const join = (...parts: Uint8Array[]) => {
   return out;
 };
 
-describe('firstMultipartBody', () => {
+describe('firstPart', () => {
   // Binary content that contains CRLFs and a look-alike of the boundary without its leading CRLF.
   const body = join(enc('DICM'), Uint8Array.of(0, 13, 10, 13, 10, 255), enc('--b1 not a delimiter'));
 
@@ -22,17 +22,28 @@ describe('firstMultipartBody', () => {
       body,
       enc('\r\n--b1--\r\n'),
     );
-    expect(Array.from(firstMultipartBody(msg))).toEqual(Array.from(body));
+    expect(Array.from(firstPart(msg))).toEqual(Array.from(body));
   });
 
   it('takes the part up to the next delimiter when there is no Content-Length', () => {
     const msg = join(enc('--b1\r\nContent-Type: application/dicom\r\n\r\n'), body, enc('\r\n--b1--\r\n'));
-    expect(Array.from(firstMultipartBody(msg))).toEqual(Array.from(body));
+    expect(Array.from(firstPart(msg))).toEqual(Array.from(body));
+  });
+
+  it('takes the part up to the next delimiter when its Content-Length runs past the body', () => {
+    const msg = join(
+      enc(`--b1 \r\nContent-Type: application/dicom\r\nContent-Length: ${body.length + 1000}\r\n\r\n`),
+      body,
+      enc('\r\n--b1--\r\n'),
+    );
+    expect(Array.from(firstPart(msg))).toEqual(Array.from(body));
   });
 
   it('refuses a body that is not multipart or is cut short', () => {
-    expect(() => firstMultipartBody(enc('DICM...'))).toThrow(/not multipart/);
-    expect(() => firstMultipartBody(enc('--b1\r\nContent-Type: application/dicom\r\n'))).toThrow(/headers/);
-    expect(() => firstMultipartBody(join(enc('--b1\r\n\r\n'), body))).toThrow(/closing boundary/);
+    expect(() => firstPart(enc('DICM...'))).toThrow(/not answer with a multipart body/);
+    expect(() => firstPart(enc('--b1\r\nContent-Type: application/dicom\r\n'))).toThrow(/inside a part header/);
+    expect(() => firstPart(join(enc('--b1\r\n\r\n'), body))).toThrow(/closing boundary/);
+    const truncated = join(enc(`--b1\r\nContent-Length: ${body.length}\r\n\r\n`), body.subarray(0, 3));
+    expect(() => firstPart(truncated)).toThrow(/closing boundary/);
   });
 });

@@ -8,7 +8,7 @@ export interface ConsultationFacts {
 }
 
 /** How the caller stands to a consultation: as the requesting clinic, a coordinator, an invited participant, or not. */
-export type ConsultationViewer = 'requester' | 'coordinator' | ParticipantRole | null;
+export type ConsultationViewer = ParticipantRole | null;
 
 export const isRequestingSide = (actor: Actor, c: ConsultationFacts): boolean =>
   hasRole(actor, 'clinic_doctor', 'clinic_technician') && actor.institutionId === c.requestingInstitutionId;

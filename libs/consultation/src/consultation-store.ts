@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { ConsultationMaterial } from '@hub/contracts';
+import type { Attendance, ConsultationMaterial, ConsultationParticipantOf } from '@hub/contracts';
 import type { ConsultationKind, ConsultationState } from './domain/consultation-state.js';
 import type { ParticipantRole } from './entities/consultation-participant.entity.js';
 
@@ -27,20 +27,13 @@ export interface ConsultationRecord {
   conclusionSignedAt: Date | null;
   conclusionSignedBy: string | null;
   conclusionHash: string | null;
-  attendance: unknown[] | null;
+  attendance: Attendance[] | null;
   lastSeq: number;
   createdAt: Date;
   updatedAt: Date;
 }
 
-export interface ParticipantRecord {
-  userId: string;
-  displayName: string;
-  institutionId: string | null;
-  role: ParticipantRole;
-  specialty: string | null;
-  invitedAt: Date;
-}
+export type ParticipantRecord = ConsultationParticipantOf<Date>;
 
 export type MaterialRecord = ConsultationMaterial;
 

@@ -1,33 +1,22 @@
+import type { ConsultationViewOf } from '@hub/contracts';
 import type { ConsultationViewer } from './consultation-access.js';
 import type { ConsultationRecord, MaterialRecord, ParticipantRecord } from './consultation-store.js';
 
 /** A consultation as the API shows it; the conclusion hash lets anyone check the signed text and attendance. */
-export interface ConsultationView extends Omit<ConsultationRecord, 'conclusionHash'> {
-  conclusion: {
-    text: string | null;
-    signed: boolean;
-    signedAt: Date | null;
-    signedBy: string | null;
-    hash: string | null;
-  };
-  /** How the caller stands to it (requester, coordinator, chair, specialist). */
-  yourRole?: ConsultationViewer;
-  participants?: ParticipantRecord[];
-  materials?: MaterialRecord[];
-}
+export type ConsultationView = ConsultationViewOf<Date>;
 
 export function toConsultationView(
   c: ConsultationRecord,
   extra: { viewer?: ConsultationViewer; participants?: ParticipantRecord[]; materials?: MaterialRecord[] } = {},
 ): ConsultationView {
-  const { conclusionHash, ...rest } = c;
+  const { conclusionText, conclusionSignedAt, conclusionSignedBy, conclusionHash, ...rest } = c;
   return {
     ...rest,
     conclusion: {
-      text: c.conclusionText,
-      signed: c.conclusionSignedAt !== null,
-      signedAt: c.conclusionSignedAt,
-      signedBy: c.conclusionSignedBy,
+      text: conclusionText,
+      signed: conclusionSignedAt !== null,
+      signedAt: conclusionSignedAt,
+      signedBy: conclusionSignedBy,
       hash: conclusionHash,
     },
     ...(extra.viewer !== undefined ? { yourRole: extra.viewer } : {}),

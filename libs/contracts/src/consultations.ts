@@ -35,3 +35,67 @@ export interface ConsultationInvitation {
   role?: 'chair' | 'specialist';
   specialty?: string;
 }
+
+export const CONSULTATION_STATES = ['requested', 'scheduled', 'live', 'concluded', 'cancelled'] as const;
+export type ConsultationState = (typeof CONSULTATION_STATES)[number];
+
+/** How someone stands to a consultation: invited (chair, specialist), the requesting side, the coordinator. */
+export type ParticipantRole = 'chair' | 'specialist' | 'requester' | 'coordinator';
+
+/** `T` is how a time is held: an ISO 8601 string on the wire (the default), a Date inside the hub. */
+export interface ConsultationParticipantOf<T = string> {
+  userId: string;
+  displayName: string;
+  institutionId: string | null;
+  role: ParticipantRole;
+  specialty: string | null;
+  invitedAt: T;
+}
+
+/** Who was in the room (from its presence events), as recorded when the chair signed (kept as JSON: ISO times). */
+export interface Attendance {
+  userId: string;
+  name: string;
+  role: string;
+  firstJoinedAt: string;
+  lastLeftAt: string | null;
+}
+
+/** GET /api/consultations/:id (the list and the changes leave out participants, materials and yourRole). */
+export interface ConsultationViewOf<T = string> {
+  id: string;
+  consortiumId: string;
+  kind: ConsultationKind;
+  state: ConsultationState;
+  requestingInstitutionId: string;
+  requestedByUserId: string;
+  patientId: string;
+  question: string;
+  caseSummary: string;
+  requestedSpecialties: string[];
+  proposedAt: T | null;
+  consentRecordedAt: T | null;
+  consentRecordedBy: string | null;
+  consentNote: string | null;
+  scheduledAt: T | null;
+  startedAt: T | null;
+  endedAt: T | null;
+  cancelledAt: T | null;
+  cancelReason: string | null;
+  attendance: Attendance[] | null;
+  lastSeq: number;
+  createdAt: T;
+  updatedAt: T;
+  conclusion: {
+    text: string | null;
+    signed: boolean;
+    signedAt: T | null;
+    signedBy: string | null;
+    /** sha256 hex over the signed text, signer, time and attendance: anyone can check them. */
+    hash: string | null;
+  };
+  /** How the caller stands to it; null: not at all (they would have been refused). */
+  yourRole?: ParticipantRole | null;
+  participants?: ConsultationParticipantOf<T>[];
+  materials?: ConsultationMaterial[];
+}

@@ -14,3 +14,4 @@ export * from './http/access.decorators.js';
 export * from './domain/institution-scope.js';
 export * from './metrics/hub-metrics.js';
 export * from './metrics/metrics.module.js';
+export * from './domain/china-time.js';

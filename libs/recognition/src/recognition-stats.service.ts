@@ -3,13 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { RecognitionStatsRow, RecognitionStatsView } from '@hub/contracts';
 import { AuditTrail } from '@hub/audit';
-import { type Actor, forbidden } from '@hub/core';
+import { type Actor, forbidden, shareOf } from '@hub/core';
 import { mayViewStatistics } from './domain/recognition-access.js';
 
 type StatsRow = Omit<RecognitionStatsRow, 'recognitionRate' | 'estimatedSavingYuan'> & { estimatedSavingYuan: string };
 
-const rate = (recognised: number, decisions: number) =>
-  decisions === 0 ? 0 : Math.round((recognised / decisions) * 10_000) / 10_000;
+/** This API's rate is a number: 0 where nobody decided (the oversight API says null there). */
+const rate = (recognised: number, decisions: number) => shareOf(recognised, decisions) ?? 0;
 
 /** Recognition rate per deciding institution, item and month; repeats avoided and what they would have cost. */
 @Injectable()

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { DecisionView, RecognitionLookupView, RecognitionStatsView } from '@hub/contracts';
-import { type Actor, CurrentActor, DomainError } from '@hub/core';
-import { addMonths, chinaMonth } from './domain/recognisability.js';
+import { type Actor, chinaMonth, CurrentActor, DomainError } from '@hub/core';
+import { addMonths } from './domain/recognisability.js';
 import { DecisionDto, LookupQueryDto, StatsQueryDto } from './dto/recognition.dto.js';
 import { RecognitionDecisions } from './recognition-decisions.service.js';
 import { RecognitionLookups } from './recognition-lookups.service.js';

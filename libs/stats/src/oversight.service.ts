@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { CentresOversight, ClinicsOversight, DailyOversight, OversightWindow } from '@hub/contracts';
 import { AuditTrail } from '@hub/audit';
-import { type Actor, forbidden } from '@hub/core';
-import { mayOversee, minutes, ratio } from './domain/oversight-access.js';
+import { type Actor, forbidden, shareOf } from '@hub/core';
+import { mayOversee, minutes } from './domain/oversight-access.js';
 import { type DayWindow, oversightWindow } from './domain/oversight-window.js';
 import { OversightRepository } from './oversight.repository.js';
 
@@ -31,7 +31,7 @@ export class Oversight {
         requested: r.requested,
         signed: r.signed,
         signedWithinSla: r.signedWithinSla,
-        slaCompliance: ratio(r.signedWithinSla, r.signed),
+        slaCompliance: shareOf(r.signedWithinSla, r.signed),
         breached: r.breached,
         returned: r.returned,
         turnaroundMinutes: { p50: minutes(r.p50), p90: minutes(r.p90) },
@@ -44,7 +44,7 @@ export class Oversight {
     const rows = await this.figures.clinics(consortiumId, window, now);
     return {
       ...stamp(window, now),
-      clinics: rows.map((r) => ({ ...r, recognitionRate: ratio(r.recognised, r.decisions) })),
+      clinics: rows.map((r) => ({ ...r, recognitionRate: shareOf(r.recognised, r.decisions) })),
     };
   }
 

@@ -2,11 +2,16 @@
 // server declares in @hub/contracts come from there; the rest are the console's own reading of the API.
 import type {
   AbnormalFlag,
+  Attendance,
   ConsultationKind,
   ConsultationMaterial,
+  ConsultationParticipantOf,
+  ConsultationState,
+  ConsultationViewOf,
   Discipline,
   LabResultViewOf,
   LoginResultOf,
+  ParticipantRole,
   Priority,
   StructuredValue,
   StudyFileView,
@@ -157,65 +162,8 @@ export interface CentreFilters extends PageQuery {
 
 // ---- consultations (远程会诊 / MDT) ----
 
-export type ConsultationState = 'requested' | 'scheduled' | 'live' | 'concluded' | 'cancelled';
-export type { ConsultationKind };
-export type ParticipantRole = 'requester' | 'coordinator' | 'chair' | 'specialist';
-
-export interface ConsultationParticipant {
-  userId: string;
-  displayName: string;
-  institutionId: string | null;
-  role: ParticipantRole;
-  specialty: string | null;
-  invitedAt: string;
-}
-
-/** Who was in the room (from its presence events), as recorded when the chair signed. */
-export interface Attendance {
-  userId: string;
-  name: string;
-  role: string;
-  firstJoinedAt: string;
-  lastLeftAt: string | null;
-}
-
+export type { Attendance, ConsultationKind, ConsultationState, ParticipantRole };
+export type ConsultationParticipant = ConsultationParticipantOf;
 export type { ConsultationMaterial };
-
 /** GET /api/consultations/:id (the list and the changes leave out participants, materials and yourRole). */
-export interface Consultation {
-  id: string;
-  consortiumId: string;
-  kind: ConsultationKind;
-  state: ConsultationState;
-  requestingInstitutionId: string;
-  requestedByUserId: string;
-  patientId: string;
-  question: string;
-  caseSummary: string;
-  requestedSpecialties: string[];
-  proposedAt: string | null;
-  consentRecordedAt: string | null;
-  consentRecordedBy: string | null;
-  consentNote: string | null;
-  scheduledAt: string | null;
-  startedAt: string | null;
-  endedAt: string | null;
-  cancelledAt: string | null;
-  cancelReason: string | null;
-  attendance: Attendance[] | null;
-  lastSeq: number;
-  createdAt: string;
-  updatedAt: string;
-  conclusion: {
-    text: string | null;
-    signed: boolean;
-    signedAt: string | null;
-    signedBy: string | null;
-    /** sha256 hex over the signed text, signer, time and attendance. */
-    hash: string | null;
-  };
-  /** How the caller stands to it; null: not at all (they would have been refused). */
-  yourRole?: ParticipantRole | null;
-  participants?: ConsultationParticipant[];
-  materials?: ConsultationMaterial[];
-}
+export type Consultation = ConsultationViewOf;

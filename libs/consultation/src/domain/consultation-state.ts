@@ -1,4 +1,4 @@
-import type { ConsultationKind } from '@hub/contracts';
+import { CONSULTATION_STATES, type ConsultationKind, type ConsultationState } from '@hub/contracts';
 import { DomainError } from '@hub/core';
 
 /**
@@ -21,8 +21,7 @@ export const CONSULTATION_KIND_LABELS: Record<ConsultationKind, string> = {
   mdt: '多学科会诊',
 };
 
-export const CONSULTATION_STATES = ['requested', 'scheduled', 'live', 'concluded', 'cancelled'] as const;
-export type ConsultationState = (typeof CONSULTATION_STATES)[number];
+export { CONSULTATION_STATES, type ConsultationState } from '@hub/contracts';
 
 export const CONSULTATION_ACTIONS = ['schedule', 'reschedule', 'start', 'conclude', 'cancel'] as const;
 export type ConsultationAction = (typeof CONSULTATION_ACTIONS)[number];

@@ -2,7 +2,9 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 import { UserEntity } from '@hub/auth';
 import { ConsultationEntity } from './consultation.entity.js';
 
-export type ParticipantRole = 'chair' | 'specialist' | 'requester' | 'coordinator';
+import type { ParticipantRole } from '@hub/contracts';
+
+export type { ParticipantRole };
 
 /**
  * Who may enter the consultation's room and see its materials: the requesting doctor, the coordinator who runs it,

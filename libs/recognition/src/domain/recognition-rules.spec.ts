@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { testActor } from '../../../../test/support/actors.js';
 import { decisionProblems } from './not-recognised-reasons.js';
 import { mayAdministerRecognition, mayLookUpFor, mayViewStatistics } from './recognition-access.js';
-import { addMonths, chinaMonth, hrMark, judge, lookupSerial, validUntil } from './recognisability.js';
+import { chinaMonth } from '@hub/core';
+import { addMonths, hrMark, judge, lookupSerial, validUntil } from './recognisability.js';
 
 const DAY = 86_400_000;
 const performedAt = new Date('2026-11-01T02:00:00Z');

@@ -7,9 +7,5 @@ export const OVERSIGHT_ROLES: Role[] = ['coordinator', 'admin', 'auditor'];
 export const mayOversee = (actor: Actor): actor is Actor & { consortiumId: string } =>
   actor.consortiumId !== null && hasRole(actor, ...OVERSIGHT_ROLES);
 
-/** A share 0–1 with four decimals; null when there is nothing to share out. */
-export const ratio = (part: number, whole: number): number | null =>
-  whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000;
-
 /** Minutes to one decimal. */
 export const minutes = (m: number | null): number | null => (m === null ? null : Math.round(m * 10) / 10);

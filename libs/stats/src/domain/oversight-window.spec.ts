@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { DomainError } from '@hub/core';
-import { chinaDay, oversightWindow } from './oversight-window.js';
+import { chinaDay, DomainError } from '@hub/core';
+import { oversightWindow } from './oversight-window.js';
 
 const refusal = (query: { from?: string; to?: string }): string => {
   try {

@@ -1,4 +1,4 @@
-import { DomainError } from '@hub/core';
+import { chinaDay, DomainError } from '@hub/core';
 
 /** The longest window one request may ask for, in days: a year's figures, not a data export. */
 export const MAX_WINDOW_DAYS = 366;
@@ -7,12 +7,6 @@ export const DEFAULT_WINDOW_DAYS = 30;
 
 const DAY_MS = 86_400_000;
 const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const CHINA_DAY = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
 
 export interface DayWindow {
   /** YYYY-MM-DD, China calendar day, inclusive. */
@@ -20,9 +14,6 @@ export interface DayWindow {
   /** YYYY-MM-DD, China calendar day, inclusive. */
   to: string;
 }
-
-/** The China calendar day (Asia/Shanghai) of an instant, YYYY-MM-DD. */
-export const chinaDay = (at: Date): string => CHINA_DAY.format(at);
 
 /** Days since 1970-01-01 of a YYYY-MM-DD calendar day, or null when it is no real day (2026-02-30). */
 function dayNumber(day: string): number | null {

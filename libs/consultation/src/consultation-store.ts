@@ -1,36 +1,16 @@
 import type { EntityManager } from 'typeorm';
-import type { Attendance, ConsultationMaterial, ConsultationParticipantOf } from '@hub/contracts';
-import type { ConsultationKind, ConsultationState } from './domain/consultation-state.js';
+import type { ConsultationMaterial, ConsultationParticipantOf, ConsultationViewOf } from '@hub/contracts';
 import type { ParticipantRole } from './entities/consultation-participant.entity.js';
 
-export interface ConsultationRecord {
-  id: string;
-  consortiumId: string;
-  kind: ConsultationKind;
-  state: ConsultationState;
-  requestingInstitutionId: string;
-  requestedByUserId: string;
-  patientId: string;
-  question: string;
-  caseSummary: string;
-  requestedSpecialties: string[];
-  proposedAt: Date | null;
-  consentRecordedAt: Date | null;
-  consentRecordedBy: string | null;
-  consentNote: string | null;
-  scheduledAt: Date | null;
-  startedAt: Date | null;
-  endedAt: Date | null;
-  cancelledAt: Date | null;
-  cancelReason: string | null;
+/** A consultation row: the view's fields, with the conclusion as its columns hold it. */
+export interface ConsultationRecord extends Omit<
+  ConsultationViewOf<Date>,
+  'conclusion' | 'yourRole' | 'participants' | 'materials'
+> {
   conclusionText: string | null;
   conclusionSignedAt: Date | null;
   conclusionSignedBy: string | null;
   conclusionHash: string | null;
-  attendance: Attendance[] | null;
-  lastSeq: number;
-  createdAt: Date;
-  updatedAt: Date;
 }
 
 export type ParticipantRecord = ConsultationParticipantOf<Date>;

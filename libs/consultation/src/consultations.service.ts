@@ -36,7 +36,7 @@ import {
   participantsOf,
 } from './consultation-store.js';
 import { type ConsultationView, toConsultationView } from './consultation-view.js';
-import type { MdtEvent } from './realtime/mdt-events.js';
+import type { MdtEvent, MdtEventPayloads, MdtEventType } from './realtime/mdt-events.js';
 import type { ParticipantRole } from './entities/consultation-participant.entity.js';
 
 export type { NewConsultation } from '@hub/contracts';
@@ -296,7 +296,8 @@ export class Consultations {
         next,
       ]);
       const revoked = await this.grants.revoke(m, { source: { type: 'consultation', id } });
-      return { grantsRevoked: revoked };
+      const event = await this.roomEvent(m, actor, id, 'room.closed', { state: 'concluded' });
+      return { grantsRevoked: revoked, publish: event };
     });
   }
 
@@ -308,7 +309,8 @@ export class Consultations {
         [id, next, reason],
       );
       const revoked = await this.grants.revoke(m, { source: { type: 'consultation', id } });
-      return { reason, grantsRevoked: revoked };
+      const event = await this.roomEvent(m, actor, id, 'room.closed', { state: 'cancelled' });
+      return { reason, grantsRevoked: revoked, publish: event };
     });
   }
 
@@ -318,18 +320,8 @@ export class Consultations {
       const refusal = conclusionEditRefusal(c.state, c.conclusionSignedAt !== null);
       if (refusal) throw conflict(refusal);
       await this.saveDraft(m, id, text);
-      const { event } = await this.log.append(
-        {
-          consultationId: id,
-          type: 'conclusion.draft',
-          actorUserId: actor.userId,
-          actorName: actor.username,
-          clientMsgId: null,
-          // The payload keeps the room's shape; a REST call has no client message id to de-duplicate by.
-          payload: { clientMsgId: randomUUID(), text },
-        },
-        m,
-      );
+      // The payload keeps the room's shape; a REST call has no client message id to de-duplicate by.
+      const event = await this.roomEvent(m, actor, id, 'conclusion.draft', { clientMsgId: randomUUID(), text });
       return { length: text.length, seq: event.seq, publish: event };
     });
   }
@@ -353,7 +345,8 @@ export class Consultations {
                 attendance = $5::jsonb, updated_at = now() WHERE id = $1`,
         [id, signedAt, actor.userId, hash, JSON.stringify(attendance)],
       );
-      return { hash, attendees: attendance.length };
+      const event = await this.roomEvent(m, actor, id, 'conclusion.signed', { signedAt: signedAt.toISOString(), hash });
+      return { hash, attendees: attendance.length, publish: event };
     });
   }
 
@@ -384,6 +377,18 @@ export class Consultations {
     );
     if (publish) this.room.publish([publish]);
     return consultation;
+  }
+
+  /** A room event the hub writes for a change made over HTTP, in the change's transaction (published after it). */
+  private async roomEvent<T extends MdtEventType>(
+    m: EntityManager,
+    actor: Actor,
+    consultationId: string,
+    type: T,
+    payload: MdtEventPayloads[T],
+  ): Promise<MdtEvent> {
+    const entry = { consultationId, type, actorUserId: actor.userId, actorName: actor.username, clientMsgId: null };
+    return (await this.log.append({ ...entry, payload }, m)).event;
   }
 
   private async loadFor(

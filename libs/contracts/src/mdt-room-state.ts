@@ -34,6 +34,14 @@ export interface MdtConclusionDraft {
   at: string;
 }
 
+export interface MdtConclusionSignature {
+  signedAt: string;
+  hash: string;
+  byUserId: string;
+  byName: string;
+  seq: number;
+}
+
 export interface MdtRoomState {
   consultationId: string | null;
   /** The highest seq folded in; events at or below it are skipped, so a replay never applies an event twice. */
@@ -48,6 +56,10 @@ export interface MdtRoomState {
   /** User ids with a raised hand, in the order raised; a participant who leaves lowers theirs. */
   raisedHands: string[];
   conclusionDraft: MdtConclusionDraft | null;
+  /** Set once the chair has signed; drafts after it cannot exist (the hub refuses them). */
+  conclusionSigned: MdtConclusionSignature | null;
+  /** How the consultation ended, once it has: the room takes no more events. */
+  closed: 'concluded' | 'cancelled' | null;
 }
 
 /** The state before any event (frozen, like every state the fold returns should be treated). */
@@ -60,6 +72,8 @@ export const EMPTY_ROOM_STATE: MdtRoomState = Object.freeze({
   annotations: Object.freeze({}),
   raisedHands: Object.freeze([]) as unknown as string[],
   conclusionDraft: null,
+  conclusionSigned: null,
+  closed: null,
 });
 
 /**
@@ -145,6 +159,18 @@ export function applyRoomEvent(state: MdtRoomState, event: MdtEvent): MdtRoomSta
         seq: event.seq,
         at: event.occurredAt,
       };
+      break;
+    case 'conclusion.signed':
+      next.conclusionSigned = {
+        ...event.payload,
+        byUserId: event.actorUserId,
+        byName: event.actorName,
+        seq: event.seq,
+      };
+      break;
+    case 'room.closed':
+      next.closed = event.payload.state;
+      next.raisedHands = [];
       break;
   }
   return next;

@@ -76,7 +76,7 @@ export interface HandRaisePayload {
   clientMsgId: string;
   raised: boolean;
 }
-/** The chair's working draft; an empty text clears it. Signing goes over HTTP (`…/:id/conclusion`). */
+/** The chair's working draft; an empty text clears it. Signing goes over HTTP (`…/:id/conclusion/sign`). */
 export interface ConclusionDraftPayload {
   clientMsgId: string;
   text: string;
@@ -117,6 +117,8 @@ export const MDT_EVENT_TYPES = [
   'annotation.deleted',
   'hand.raised',
   'conclusion.draft',
+  'conclusion.signed',
+  'room.closed',
 ] as const;
 export type MdtEventType = (typeof MDT_EVENT_TYPES)[number];
 
@@ -139,6 +141,10 @@ export interface MdtEventPayloads {
   'annotation.deleted': AnnotationDeletePayload;
   'hand.raised': HandRaisePayload;
   'conclusion.draft': ConclusionDraftPayload;
+  /** Written by the hub when the chair signs over HTTP: the conclusion is final from this seq on. */
+  'conclusion.signed': { signedAt: string; hash: string };
+  /** Written by the hub when the consultation ends or is cancelled: the room takes no more events. */
+  'room.closed': { state: 'concluded' | 'cancelled' };
 }
 
 export interface MdtEventOf<T extends MdtEventType> {

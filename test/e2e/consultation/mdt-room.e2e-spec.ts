@@ -504,7 +504,7 @@ describe('Live MDT rooms on socket.io /mdt', () => {
     expect(await stored(c.id, `type = 'presence.joined' AND actor_user_id = $2`, [c.specialist.id])).toBe(2);
   });
 
-  it('stores the chair’s conclusion draft with its event; only the chair drafts; REST drafts reach the room', async () => {
+  it('stores the chair’s conclusion draft with its event; only the chair drafts; REST drafts, the signature and the end reach the room', async () => {
     const c = await openConsultation(t, a);
     const { client: chair } = await enter(c.chair.token, c.id);
     const { client: spec } = await enter(c.specialist.token, c.id);
@@ -531,6 +531,23 @@ describe('Live MDT rooms on socket.io /mdt', () => {
       text: `${text}（修订）`,
       byUserId: c.chair.id,
     });
+
+    // Signing and ending happen over HTTP; the room hears both at once, in order, and then takes no more events.
+    await request(t.http)
+      .post(`/api/consultations/${c.id}/conclusion/sign`)
+      .auth(c.chair.token, { type: 'bearer' })
+      .expect(200);
+    const signed = await spec.waitFor((e) => e.type === 'conclusion.signed', 'the signature');
+    const [consultation] = await t.sql<{ conclusion_hash: string }>(
+      'SELECT conclusion_hash FROM consultations WHERE id = $1',
+      [c.id],
+    );
+    expect(signed).toMatchObject({ actorUserId: c.chair.id, payload: { hash: consultation!.conclusion_hash } });
+    await request(t.http).post(`/api/consultations/${c.id}/end`).auth(c.chair.token, { type: 'bearer' }).expect(200);
+    const closed = await spec.waitFor((e) => e.type === 'room.closed', 'the closing');
+    expect(closed.seq).toBeGreaterThan(signed.seq);
+    expect(reduceRoomState(spec.events)).toMatchObject({ closed: 'concluded', conclusionSigned: { seq: signed.seq } });
+    expect(await spec.send('chat.send', chat('还在吗'))).toMatchObject({ ok: false });
   });
 
   it('closes the socket with session.expired when the token expires, logging the departure', async () => {

@@ -133,6 +133,10 @@ export const en: Messages = {
     },
   },
   room: {
+    closed: {
+      concluded: 'The consultation has ended; the room is closed.',
+      cancelled: 'The consultation was cancelled; the room is closed.',
+    },
     heading: 'Consultation room',
     participants: 'Participants',
     presenter: 'presenting',

@@ -128,6 +128,7 @@ export const zhCN = {
     states: { requested: '已申请', scheduled: '已排期', live: '进行中', concluded: '已结束', cancelled: '已取消' },
   },
   room: {
+    closed: { concluded: '会诊已结束，会诊室已关闭。', cancelled: '会诊已取消，会诊室已关闭。' },
     heading: '会诊室',
     participants: '参会人员',
     presenter: '主讲',

@@ -285,13 +285,14 @@ describe('parseClientPayload: refusals', () => {
 });
 
 describe('event map', () => {
-  it('maps every client event to its persisted type; only rtc.signal is not stored', () => {
+  it('maps every client event to its persisted type; only rtc.signal is not stored; the rest the hub writes', () => {
     expect(Object.keys(PERSISTED_TYPE_OF).sort()).toEqual([...MDT_CLIENT_EVENTS].sort());
     expect(PERSISTED_TYPE_OF['chat.send']).toBe('chat.message');
     expect(PERSISTED_TYPE_OF['view.set']).toBe('view.changed');
     expect(PERSISTED_TYPE_OF['rtc.signal']).toBeNull();
     const produced = Object.values(PERSISTED_TYPE_OF).filter((t) => t !== null);
-    expect(new Set(produced)).toEqual(new Set(MDT_EVENT_TYPES));
+    const writtenByHubForHttpChanges = ['conclusion.signed', 'room.closed'];
+    expect(new Set([...produced, ...writtenByHubForHttpChanges])).toEqual(new Set(MDT_EVENT_TYPES));
   });
 
   it('every persisted client event requires a clientMsgId', () => {
@@ -493,6 +494,30 @@ describe('reduceRoomState', () => {
       seq: 16,
       at: '2026-11-22T08:00:16.000Z',
     });
+  });
+
+  it('records the signature and then the closing the hub writes for HTTP changes; a closed room lowers hands', () => {
+    const events = session();
+    const open = reduceRoomState(events);
+    expect(open.conclusionSigned).toBeNull();
+    expect(open.closed).toBeNull();
+    const signed = applyRoomEvent(
+      open,
+      ev('conclusion.signed', BOB, { signedAt: '2026-11-22T08:01:00.000Z', hash: 'ab' }),
+    );
+    expect(signed.conclusionSigned).toEqual({
+      signedAt: '2026-11-22T08:01:00.000Z',
+      hash: 'ab',
+      byUserId: BOB,
+      byName: '李主任',
+      seq: 19,
+    });
+    const raised = applyRoomEvent(signed, ev('hand.raised', ALICE, { clientMsgId: 'h9', raised: true }));
+    expect(raised.raisedHands).toEqual([ALICE]);
+    const closed = applyRoomEvent(raised, ev('room.closed', BOB, { state: 'concluded' }));
+    expect(closed.closed).toBe('concluded');
+    expect(closed.raisedHands).toEqual([]);
+    expect(closed.conclusionDraft).toEqual(open.conclusionDraft);
   });
 
   it('gives the same state whatever the order and however often an event is replayed', () => {

@@ -11,8 +11,6 @@ import './consultation.css';
 
 /** How long the chair's typing rests before the draft goes to the room (each draft is one stored room event). */
 const DRAFT_PAUSE_MS = 500;
-/** Signing is not a room event: those in the room look for it this often while the consultation is live. */
-const SIGNED_POLL_MS = 8000;
 /** The hub's limit on a draft (CONCLUSION_DRAFT_MAX_CHARS). */
 const MAX_CHARS = 20_000;
 
@@ -30,7 +28,7 @@ export function ConclusionPanel(props: {
 }) {
   const { t } = useTranslation();
   const { consultation } = props;
-  useSigningWatch(consultation, props.onChange);
+  useRoomOutcome(consultation, props.room, props.onChange);
   if (!consultation) return null;
   return (
     <div className="card conclusion" data-testid="conclusion">
@@ -251,25 +249,31 @@ export function SignedConclusion({ consultation }: { consultation: Consultation 
 }
 
 /**
- * The room has no event for a signed conclusion (signing is REST), so while the consultation is live and unsigned
- * the room asks for it now and then; it hands on the consultation only when its state or signature changed.
+ * Signing and ending are HTTP calls (perhaps from another window); the hub tells the room with `conclusion.signed`
+ * and `room.closed` events. When the room has heard one the consultation shown does not reflect yet, it is fetched
+ * again.
  */
-function useSigningWatch(consultation: Consultation | null, onChange: (c: Consultation) => void): void {
+function useRoomOutcome(
+  consultation: Consultation | null,
+  room: MdtRoomState,
+  onChange: (c: Consultation) => void,
+): void {
   const { api } = useSession();
   const id = consultation?.id;
-  const waiting = consultation?.state === 'live' && !consultation.conclusion.signed;
-  const state = consultation?.state;
+  const signedInRoom = room.conclusionSigned !== null && consultation?.conclusion.signed === false;
+  const closedInRoom = room.closed !== null && consultation?.state === 'live';
+  const behind = signedInRoom || closedInRoom;
   useEffect(() => {
-    if (!id || !waiting) return;
-    const timer = setInterval(() => {
-      if (document.visibilityState === 'hidden') return;
-      getConsultation(api, id).then(
-        (fresh) => {
-          if (fresh.conclusion.signed || fresh.state !== state) onChange(fresh);
-        },
-        () => undefined, // the next round tries again
-      );
-    }, SIGNED_POLL_MS);
-    return () => clearInterval(timer);
-  }, [api, id, waiting, state, onChange]);
+    if (!id || !behind) return;
+    let current = true;
+    getConsultation(api, id).then(
+      (fresh) => {
+        if (current) onChange(fresh);
+      },
+      () => undefined, // shown as it was; the next room event or a reload tries again
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, id, behind, onChange]);
 }

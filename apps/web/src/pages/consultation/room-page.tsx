@@ -119,6 +119,11 @@ export function RoomPage() {
         )}
       </header>
       <ErrorNote error={error} />
+      {room.closed && (
+        <p className="card ok" role="status" data-testid="room-closed">
+          {t(`room.closed.${room.closed}`)}
+        </p>
+      )}
       <AvPanel socket={socket} connected={connected} participants={room.participants} />
       <div className="room-grid">
         <aside>

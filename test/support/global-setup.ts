@@ -90,4 +90,7 @@ export default async function globalSetup(): Promise<void> {
   globalThis.__hubTestPostgres = { server: local.server, dir };
   process.env.HUB_TEST_PG_OWNER_URL = local.ownerUrl('postgres');
   process.env.HUB_TEST_PG_APP_URL = local.appUrl('postgres');
+  // The compiled hub that suites running it as a child process share (built once, by the first that asks; see
+  // buildHub). Inside the repository, so its imports resolve from the repository's node_modules.
+  process.env.HUB_TEST_BUILD_DIR = path.join(process.cwd(), '.tmp', `hub-build-run-${process.pid}`);
 }

@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './global-setup.js';
@@ -27,10 +27,50 @@ export interface HubBuild {
 /**
  * Compiles the hub as `npm run build` does, into a folder of its own inside the repository (so its imports resolve
  * from the repository's node_modules) that nothing else writes: a test's build never clobbers a developer's dist/.
+ * Within a Jest run (HUB_TEST_BUILD_DIR, set by the global setup) the suites share one build: the first to ask
+ * compiles, the others wait for it, and the global teardown removes it.
  */
 export async function buildHub(): Promise<HubBuild> {
+  const shared = process.env.HUB_TEST_BUILD_DIR;
+  if (shared) return sharedBuild(shared);
   await mkdir(path.join(REPO, '.tmp'), { recursive: true });
   const outDir = await mkdtemp(path.join(REPO, '.tmp', 'hub-build-'));
+  await compileHub(outDir);
+  return { ...entriesIn(outDir), remove: () => rm(outDir, { recursive: true, force: true }) };
+}
+
+const SHARED_BUILD_TIMEOUT_MS = 5 * 60_000;
+
+async function sharedBuild(outDir: string): Promise<HubBuild> {
+  const built = path.join(outDir, '.built');
+  const failed = path.join(outDir, '.failed');
+  await mkdir(path.dirname(outDir), { recursive: true });
+  const mine = await mkdir(outDir, { recursive: false }).then(
+    () => true,
+    (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EEXIST') return false;
+      throw err;
+    },
+  );
+  if (mine) {
+    try {
+      await compileHub(outDir);
+      await writeFile(built, '');
+    } catch (err) {
+      await writeFile(failed, String(err));
+      throw err;
+    }
+  } else {
+    for (const deadline = Date.now() + SHARED_BUILD_TIMEOUT_MS; !existsSync(built);) {
+      if (existsSync(failed)) throw new Error(`the shared hub build failed: ${await readFile(failed, 'utf8')}`);
+      if (Date.now() > deadline) throw new Error(`the shared hub build in ${outDir} did not finish in time`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  return { ...entriesIn(outDir), remove: async () => undefined };
+}
+
+async function compileHub(outDir: string): Promise<void> {
   const node = process.execPath;
   const opts = { cwd: REPO, maxBuffer: 16 * 1024 * 1024 };
   await run(node, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', outDir], opts);
@@ -46,10 +86,12 @@ export async function buildHub(): Promise<HubBuild> {
     ],
     opts,
   );
+}
+
+function entriesIn(outDir: string): Omit<HubBuild, 'remove'> {
   return {
     entry: path.join(outDir, 'apps', 'hub', 'src', 'main.js'),
     workerEntry: path.join(outDir, 'apps', 'worker', 'src', 'main.js'),
-    remove: () => rm(outDir, { recursive: true, force: true }),
   };
 }
 

@@ -1,8 +1,35 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+const isProxyAddress = (part: string) => {
+  if (PROXY_NAMES.includes(part.toLowerCase())) return true;
+  const [address, bits, ...rest] = part.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+};
+const trustedProxies = z.union([z.literal(false), z.string()]).transform((value, ctx): false | number | string => {
+  const text = value === false ? 'false' : value.trim();
+  if (['false', 'no', '0', ''].includes(text)) return false;
+  if (/^\d+$/.test(text)) return Number(text);
+  const parts = text.split(',').map((part) => part.trim());
+  if (parts.every(isProxyAddress)) {
+    return parts.join(',');
+  }
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      text === 'true'
+        ? 'true would let any client claim any address; give the number of proxies in front of the hub (e.g. 1) or their addresses'
+        : 'must be false, a number of proxies, or comma-separated addresses / subnets',
+  });
+  return z.NEVER;
+});
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -14,7 +41,10 @@ export const hubConfigSchema = z
     HOST: z.string().min(1).default('0.0.0.0'),
     DATA_DIR: z.string().min(1).default('./data'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    TRUST_PROXY: bool.default(false),
+    // Which proxies in front of the hub may say, in X-Forwarded-For, who the client is (the audit trail's source address
+    // and the login rate limit use it): false (none), how many proxies (1 behind one nginx), or their addresses and
+    // subnets, comma-separated (Express's names loopback, linklocal, uniquelocal too).
+    TRUST_PROXY: trustedProxies.default(false),
     // The built browser console (npm run build:web), served at /; a folder without index.html serves none.
     WEB_DIR: z.string().min(1).default('./apps/web/dist'),
 

@@ -2,6 +2,18 @@ import { describe, expect, it } from '@jest/globals';
 import { ConfigValidationError, loadHubConfig } from './load-hub-config.js';
 
 describe('loadHubConfig', () => {
+  it('trusts no proxy by default, and a number of proxies or their addresses when told; never every client', () => {
+    expect(loadHubConfig({}).TRUST_PROXY).toBe(false);
+    expect(loadHubConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
+    expect(loadHubConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(loadHubConfig({ TRUST_PROXY: ' 10.0.0.0/8, loopback ,::1 ' }).TRUST_PROXY).toBe('10.0.0.0/8,loopback,::1');
+    expect(() => loadHubConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY: true would let any client claim/);
+    expect(() => loadHubConfig({ TRUST_PROXY: 'nginx' })).toThrow(/TRUST_PROXY: must be false, a number of proxies/);
+    for (const wrong of ['10.0.0.300', 'abc', '10.0.0.0/33', '10.0.0.0/8/1', 'yes']) {
+      expect(() => loadHubConfig({ TRUST_PROXY: wrong })).toThrow(/TRUST_PROXY: must be false/);
+    }
+  });
+
   it('gives the embedded defaults for an empty environment', () => {
     const config = loadHubConfig({});
     expect(config).toMatchObject({

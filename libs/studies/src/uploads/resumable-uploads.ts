@@ -42,7 +42,7 @@ export class ResumableUploads {
       path: UPLOADS_PATH,
       datastore: this.store,
       maxSize: config.RESUMABLE_UPLOAD_MAX_BYTES,
-      respectForwardedHeaders: config.TRUST_PROXY,
+      respectForwardedHeaders: config.TRUST_PROXY !== false,
       onUploadCreate: async (_req, upload) => {
         const actor = this.caller.getStore()!;
         // The owner is recorded by the hub, whatever Upload-Metadata the client sent.

@@ -8,6 +8,7 @@ import { HUB_CONFIG, type HubConfig, HubMetrics, loadHubConfig } from '@hub/core
 import { DatabaseRuntime } from '@hub/db';
 import { AppModule } from './app.module.js';
 import { HubExceptionFilter } from './http/exception.filter.js';
+import { NulCharactersInterceptor } from './http/nul-characters.interceptor.js';
 import { requestContextMiddleware } from './http/request-context.middleware.js';
 import { requestMetricsMiddleware } from './http/request-metrics.middleware.js';
 import { serveWebConsole } from './http/web-console.js';
@@ -44,6 +45,7 @@ export async function createHubApp(env: NodeJS.ProcessEnv = process.env): Promis
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
   );
+  app.useGlobalInterceptors(new NulCharactersInterceptor());
   app.useGlobalFilters(new HubExceptionFilter());
   app.useWebSocketAdapter(new HubIoAdapter(app, config, app.get(DatabaseRuntime).urls.appUrl, app.get(HubMetrics)));
   app.enableShutdownHooks();

@@ -25,10 +25,18 @@ const XSS = {
   chat: '<img src=x onerror=window.__xss=8><script>window.__xss=9</script>',
 };
 
+/** The part of dcmjs's reader and writer used here (the hub's type declaration for dcmjs covers only its dictionary). */
+interface DicomDict {
+  dict: Record<string, unknown>;
+  meta: Record<string, unknown>;
+  write(): ArrayBuffer;
+}
+const { DicomMessage } = dcmjs.data as unknown as { DicomMessage: { readFile(buffer: ArrayBuffer): DicomDict } };
+
 /** ct-small.dcm with the hostile names (written again by dcmjs: a zero preamble, its own study and instance). */
 async function hostileCt(): Promise<{ file: Buffer; studyInstanceUid: string }> {
   const original = await readFile(dicomFixture('ct-small.dcm').path);
-  const message = dcmjs.data.DicomMessage.readFile(
+  const message = DicomMessage.readFile(
     original.buffer.slice(original.byteOffset, original.byteOffset + original.length),
   );
   const studyInstanceUid = '1.2.826.0.1.3680043.2.1125.66.1';
@@ -41,7 +49,7 @@ async function hostileCt(): Promise<{ file: Buffer; studyInstanceUid: string }> 
   set('0020000D', 'UI', studyInstanceUid);
   set('00080018', 'UI', '1.2.826.0.1.3680043.2.1125.66.3');
   message.meta['00020003'] = { vr: 'UI', Value: ['1.2.826.0.1.3680043.2.1125.66.3'] };
-  return { file: Buffer.from(message.write() as ArrayBuffer), studyInstanceUid };
+  return { file: Buffer.from(message.write()), studyInstanceUid };
 }
 
 /** Everything a page did that a payload could have caused: dialogs, the flags, injected elements, page errors. */

@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { ROLES, type Role } from '@hub/core';
-import { dicomFixture } from '../../fixtures/dicom-fixtures.js';
-import { openConsultation } from '../../support/consultations.js';
-import { multipartRelated, stowContentType } from '../../support/dicomweb.js';
-import { residentId, signedEcg } from '../../support/recognition.js';
+import { type OwnedResources, ownedValue as ownedResource, seedOwnedResources } from '../../support/owned-resources.js';
 import { addUser } from '../../support/reading.js';
 import { fillPath, type RouteEntry, routeTable } from '../../support/route-table.js';
 import { createTenant, type Tenant } from '../../support/tenant.js';
@@ -40,19 +36,14 @@ describe('authorisation matrix over the route table', () => {
   let a: Tenant;
   let b: Tenant;
   let routes: RouteEntry[];
-  let owned: Record<string, string>;
-  let dicom: { study: string; series: string; instance: string };
+  let owned: OwnedResources;
   let ownValues: string[];
   let otherClinicDoctor: string;
   let chairToken: string;
   let item: string;
 
   /** A's real id for this parameter of this route, or undefined when the route names no resource of A. */
-  const ownedValue = (param: string, path: string): string | undefined => {
-    if (path.startsWith('/dicomweb')) return dicom[param as keyof typeof dicom];
-    const resource = path.split('/')[2];
-    return owned[`${resource}:${param}`];
-  };
+  const ownedValue = (param: string, path: string): string | undefined => ownedResource(owned, param, path);
   const send = (r: RouteEntry, path: string, token?: string) => {
     let req = request(t.http)[r.method](path);
     if (token) req = req.auth(token, { type: 'bearer' });
@@ -72,45 +63,8 @@ describe('authorisation matrix over the route table', () => {
     [a, b] = [await createTenant(t), await createTenant(t)];
     routes = routeTable(t.app);
 
-    const ecg = await signedEcg(t, a, a.tokens.clinic_doctor, {
-      localId: 'MATRIX-1',
-      nationalId: residentId(771),
-      performedAt: new Date(),
-    });
-    const [reading] = await t.sql<{ request_id: string; task_id: string; file_id: string; exam_code: string }>(
-      `SELECT r.id AS request_id, k.id AS task_id, f.id AS file_id, s.exam_code
-         FROM reading_requests r JOIN reading_tasks k ON k.request_id = r.id
-         JOIN studies s ON s.id = r.study_id JOIN study_files f ON f.study_id = s.id
-        WHERE r.study_id = $1`,
-      [ecg.studyId],
-    );
-    item = reading!.exam_code;
-    const ct = dicomFixture('ct-small.dcm');
-    await request(t.http)
-      .post('/dicomweb/studies')
-      .set('Content-Type', stowContentType('m'))
-      .auth(a.tokens.clinic_technician, { type: 'bearer' })
-      .send(multipartRelated([{ body: await readFile(ct.path) }], 'm'))
-      .expect(200);
-    dicom = { study: ct.studyInstanceUid, series: ct.seriesInstanceUid, instance: ct.sopInstanceUid };
-    const consultation = await openConsultation(t, a, { state: 'scheduled', studyId: ecg.studyId });
-    chairToken = consultation.chair.token;
-    owned = {
-      'studies:id': ecg.studyId,
-      'studies:fileId': reading!.file_id,
-      'requests:id': reading!.request_id,
-      'tasks:id': reading!.task_id,
-      'reports:id': ecg.reportId,
-      'patients:id': ecg.patientId,
-      'consultations:id': consultation.id,
-      'consultations:userId': consultation.chair.id,
-      'centres:id': a.centreIds.ecg,
-      'consortia:id': a.consortiumId,
-      'institutions:id': a.clinicIds[0],
-      'institutions:institutionId': a.clinicIds[0],
-      'users:id': a.userIds.clinic_doctor,
-    };
-    ownValues = [ecg.studyId, ecg.patientId, reading!.request_id, ecg.reportId, consultation.id, dicom.study];
+    owned = await seedOwnedResources(t, a, 'MATRIX-1');
+    ({ item, chairToken, patientDataIds: ownValues } = owned);
     otherClinicDoctor = (await addUser(t, a, { role: 'clinic_doctor', institutionId: a.clinicIds[1] })).token;
   }, 180_000);
   afterAll(async () => {

@@ -98,6 +98,26 @@ describe('parseDicomHeader rejections', () => {
     expect(error.message).toMatch(/preamble/);
   });
 
+  it.each([
+    ['a PDF', [0x25, 0x50, 0x44, 0x46, 0x2d], /PDF document/],
+    ['an HTML page', [...Buffer.from('<html><script>')], /neither zeros nor a TIFF header/],
+    ['one stray byte late in the preamble', [...Buffer.alloc(127), 1], /neither zeros nor a TIFF header/],
+  ])('rejects any other non-zero preamble (%s)', (_name, bytes, message) => {
+    const error = rejection(writePart10(minimalDataset(), { preamble: Uint8Array.from(bytes) }));
+    expect(error.reason).toBe(C000);
+    expect(error.message).toMatch(message);
+  });
+
+  it.each([
+    ['zeros', []],
+    ['a little-endian TIFF header', [0x49, 0x49, 0x2a, 0x00, 0x08, 0, 0, 0]],
+    ['a big-endian TIFF header', [0x4d, 0x4d, 0x00, 0x2a, 0, 0, 0, 0x08]],
+  ])('accepts a preamble of %s', (_name, bytes) => {
+    const file = writePart10(minimalDataset(), { preamble: Uint8Array.from(bytes) });
+    const parsed = parseDicomHeader(file, { totalSize: file.length });
+    expect(parsed.sopInstanceUid).toBeDefined();
+  });
+
   it('rejects the whole file truncated at any of many offsets (C000)', () => {
     const offsets = [0, 10, 127, 131, 132, 135, 140, 150, 200, 333, 500, 777, 1000, ctPixelData - 3];
     // CT_small has 138 bytes after its Pixel Data; cutting those off goes unnoticed, as it should.

@@ -39,13 +39,39 @@ const TRANSFER_SYNTAX = {
   explicitBigEndian: '1.2.840.10008.1.2.2',
   deflated: '1.2.840.10008.1.2.1.99',
 };
-/** Preambles of files that are also programs or archives ("polyglots", PS3.10 7.5 and its security notes). */
-const EXECUTABLE_PREAMBLES: { magic: number[]; what: string }[] = [
+/**
+ * What a 128-byte preamble may hold: zeros, or the header of a TIFF file (the one application profile in use, PS3.10
+ * 7.1). Anything else is refused: a preamble is the one place a file can also be a program or archive ("polyglot",
+ * CVE-2019-11687), and WADO-RS answers the stored bytes as they are, so the hub cannot zero it instead.
+ */
+const TIFF_HEADERS = [
+  [0x49, 0x49, 0x2a, 0x00], // little endian: "II*\0"
+  [0x4d, 0x4d, 0x00, 0x2a], // big endian: "MM\0*"
+];
+/** Preambles named in the refusal, so a sender learns what their file also is. */
+const KNOWN_PREAMBLES: { magic: number[]; what: string }[] = [
   { magic: [0x4d, 0x5a], what: "a Windows executable ('MZ')" },
   { magic: [0x7f, 0x45, 0x4c, 0x46], what: 'a Linux executable (ELF)' },
   { magic: [0x23, 0x21], what: "a script ('#!')" },
   { magic: [0x50, 0x4b, 0x03, 0x04], what: 'a ZIP archive' },
+  { magic: [0x25, 0x50, 0x44, 0x46], what: "a PDF document ('%PDF')" },
+  { magic: [0xcf, 0xfa, 0xed, 0xfe], what: 'a macOS executable (Mach-O)' },
+  { magic: [0xca, 0xfe, 0xba, 0xbe], what: 'a macOS or Java executable' },
 ];
+
+const startsWith = (b: Uint8Array, magic: readonly number[]) => magic.every((byte, i) => b[i] === byte);
+
+/** Why this preamble is refused, or null when it is zeros or a TIFF header. */
+export function preambleProblem(preamble: Uint8Array): string | null {
+  if (preamble.every((byte) => byte === 0)) return null;
+  if (TIFF_HEADERS.some((magic) => startsWith(preamble, magic))) return null;
+  const known = KNOWN_PREAMBLES.find(({ magic }) => startsWith(preamble, magic));
+  const what = known ? `begins like ${known.what}` : 'is neither zeros nor a TIFF header';
+  return (
+    `The 128-byte preamble ${what}. A DICOM file whose preamble could make it another kind of file (a program, ` +
+    'an archive) is refused; export the study again, or ask the sender to zero the preamble (PS3.10 7.1).'
+  );
+}
 
 interface Uids {
   sopClassUid?: string;
@@ -147,14 +173,8 @@ class HeaderParse {
           'by a modality or PACS export, with preamble and File Meta Information (PS3.10).',
       );
     }
-    const executable = EXECUTABLE_PREAMBLES.find(({ magic }) => magic.every((byte, i) => b[i] === byte));
-    if (executable) {
-      this.reject(
-        FailureReason.CannotUnderstand,
-        `The 128-byte preamble begins like ${executable.what}. A DICOM file that is also a program is refused; ` +
-          'export the study again, or ask the sender to zero the preamble.',
-      );
-    }
+    const problem = preambleProblem(b.subarray(0, PREAMBLE_LENGTH));
+    if (problem) this.reject(FailureReason.CannotUnderstand, problem);
   }
 
   private readDeflated(datasetStart: number): { buffer: Uint8Array; read: DatasetRead } {

@@ -9,6 +9,13 @@ describe('QIDO-RS query parsing', () => {
     expect(wildcardToLike('50%_off\\')).toBe('50\\%\\_off\\\\');
   });
 
+  it('refuses names of the prototype as keywords (includefield=__proto__ was a 500)', () => {
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      expect(() => parseQidoQuery({ includefield: name })).toThrow(/not a DICOM keyword or tag/);
+      expect(() => parseQidoQuery({ [name]: 'x' })).toThrow(DomainError);
+    }
+  });
+
   it('reads single dates and open or closed ranges', () => {
     expect(parseDateRange('20240105')).toEqual({ from: '2024-01-05', to: '2024-01-05' });
     expect(parseDateRange('20240101-20240131')).toEqual({ from: '2024-01-01', to: '2024-01-31' });

@@ -11,3 +11,4 @@ export * from './prepared-statement.js';
 export * from './socket-io-postgres.js';
 export * from './jobs/job-queue.js';
 export * from './jobs/jobs.module.js';
+export * from './backup-guard.js';

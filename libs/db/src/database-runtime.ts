@@ -16,7 +16,10 @@ export async function openDatabase(
 ): Promise<{ urls: DatabaseUrls; embedded?: EmbeddedPostgresServer }> {
   if (config.DATABASE_URL)
     return { urls: { appUrl: config.DATABASE_URL, adminUrl: config.DATABASE_ADMIN_URL ?? config.DATABASE_URL } };
-  const embedded = new EmbeddedPostgresServer({ dataDir: path.resolve(config.DATA_DIR), port: config.EMBEDDED_PG_PORT });
+  const embedded = new EmbeddedPostgresServer({
+    dataDir: path.resolve(config.DATA_DIR),
+    port: config.EMBEDDED_PG_PORT,
+  });
   return { urls: await embedded.start(), embedded };
 }
 

@@ -23,6 +23,8 @@ const allowedLibImports = {
   dimse: ['contracts', 'core', 'db', 'audit', 'auth', 'consortium', 'studies', 'reading'],
   // Read-only aggregates over the other libs' tables (SQL only): it imports none of the domain libs.
   stats: ['contracts', 'core', 'db', 'audit'],
+  // Backup and restore of the index and the objects (npm run backup / restore); checks a restore as the scrub does.
+  backup: ['contracts', 'core', 'db', 'storage', 'audit', 'studies'],
 };
 const allLibs = Object.keys(allowedLibImports);
 

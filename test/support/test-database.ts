@@ -60,3 +60,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     drop: () => asOwner((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }
+
+/** A new database with nothing in it, not even the schema (what a restore starts from), with the same roles. */
+export async function createEmptyTestDatabase(): Promise<TestDatabase> {
+  const name = `e_${randomBytes(8).toString('hex')}`;
+  await asOwner((c) => c.query(`CREATE DATABASE ${name}`));
+  const { ownerUrl, appUrl } = serverUrls();
+  return {
+    name,
+    adminUrl: withDatabase(ownerUrl, name),
+    appUrl: withDatabase(appUrl, name),
+    drop: () => asOwner((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}

@@ -1,10 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { AuditModule } from '@hub/audit';
+import { AuditModule, AuditRetentionModule } from '@hub/audit';
 import { AuthModule } from '@hub/auth';
 import { ConsortiumModule } from '@hub/consortium';
 import { HUB_CONFIG, HubConfigModule, type HubConfig, MetricsModule } from '@hub/core';
-import { DbModule } from '@hub/db';
+import { DbModule, JobsModule } from '@hub/db';
 import { DimseModule } from '@hub/dimse';
 import { PatientsModule } from '@hub/patients';
 import { ReadingModule } from '@hub/reading';
@@ -27,9 +27,11 @@ export class AppModule {
         MetricsModule,
         LoggerModule.forRootAsync({ inject: [HUB_CONFIG], useFactory: (config: HubConfig) => pinoOptions(config) }),
         DbModule.forRoot(),
+        JobsModule,
         // One object store for the whole hub.
         { ...StorageModule.forRoot(), global: true },
         AuditModule,
+        AuditRetentionModule,
         AuthModule,
         ConsortiumModule,
         PatientsModule,

@@ -1,4 +1,4 @@
-import { AuditChainLinkEntity, AuditEventEntity, AuditUnsealedEntity } from '@hub/audit';
+import { AuditChainAnchorEntity, AuditChainLinkEntity, AuditEventEntity, AuditUnsealedEntity } from '@hub/audit';
 import { AuthSessionEntity, RefreshTokenEntity, UserEntity } from '@hub/auth';
 import {
   CentreEntity,
@@ -53,6 +53,7 @@ export const allEntities = [
   AuditEventEntity,
   AuditChainLinkEntity,
   AuditUnsealedEntity,
+  AuditChainAnchorEntity,
   PatientEntity,
   PatientIdentifierEntity,
   StudyEntity,

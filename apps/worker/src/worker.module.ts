@@ -1,9 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { AuditModule } from '@hub/audit';
+import { AuditModule, AuditRetentionModule } from '@hub/audit';
 import { AuthModule } from '@hub/auth';
 import { HUB_CONFIG, HubConfigModule, type HubConfig, MetricsModule } from '@hub/core';
-import { DbModule } from '@hub/db';
+import { DbModule, JobsModule } from '@hub/db';
 import { ReadingModule } from '@hub/reading';
 import { StorageModule } from '@hub/storage';
 import { StudiesModule } from '@hub/studies';
@@ -28,8 +28,10 @@ export class WorkerModule {
           }),
         }),
         DbModule.forRoot(),
+        JobsModule,
         { ...StorageModule.forRoot(), global: true },
         AuditModule,
+        AuditRetentionModule,
         // The reading module's controllers and gateway are wired (though never served) and need the auth guard.
         AuthModule,
         StudiesModule,

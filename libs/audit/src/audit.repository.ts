@@ -142,14 +142,53 @@ export class AuditRepository {
   }
 
   /**
+   * Removes the oldest sealed events that occurred before `cutoff` (at most `maxEvents` per call; the database function
+   * refuses a cutoff less than 183 days ago) and records the anchor verification then starts from, with an
+   * 'audit.retention' event. Resolves to how many events went.
+   */
+  async prune(cutoff: Date, maxEvents: number): Promise<number> {
+    const [{ n }]: { n: number }[] = await this.dataSource.query('SELECT audit_prune($1, $2) AS n', [
+      cutoff,
+      maxEvents,
+    ]);
+    return n;
+  }
+
+  private async latestAnchor(): Promise<AnchorRow | undefined> {
+    const [anchor]: AnchorRow[] = await this.dataSource.query(
+      'SELECT through_seq, hash, event_id FROM audit_chain_anchors ORDER BY through_seq DESC LIMIT 1',
+    );
+    return anchor;
+  }
+
+  /**
+   * An anchor must be what audit_prune left: corroborated by the chained retention event it names, and with no link at
+   * or before it still present (an anchor put in by hand to skip links that still exist is a break).
+   */
+  private async anchorProblem(anchor: AnchorRow): Promise<string | null> {
+    const [row]: { corroborated: boolean; skipped: boolean }[] = await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM audit_events e JOIN audit_chain c ON c.event_id = e.id
+                       WHERE e.id = $1 AND e.action = 'audit.retention' AND c.seq > $2::bigint
+                         AND e.details->>'throughSeq' = $3::text AND e.details->>'anchorHash' = $4::text) AS corroborated,
+              EXISTS (SELECT 1 FROM audit_chain WHERE seq <= $2::bigint) AS skipped`,
+      [anchor.event_id, anchor.through_seq, anchor.through_seq, anchor.hash],
+    );
+    if (!row!.corroborated) return 'the retention anchor is not recorded by its chained audit.retention event';
+    if (row!.skipped) return 'the retention anchor skips links that are still present';
+    return null;
+  }
+
+  /**
    * Seals what has committed, then recomputes every link with the same SQL function the sealer used: each event is
    * present, its content matches its hash, each link names its predecessor's hash and no link is missing. Finally no
    * event may be outside the chain but its work list.
    */
   async verifyChain(): Promise<ChainVerification> {
     await this.sealPending(true);
-    let afterSeq = 0n;
-    let previousHash = 'genesis';
+    const anchor = await this.latestAnchor();
+    // After retention removed the oldest links, the chain starts from the last removed link's recorded hash.
+    let afterSeq = anchor ? BigInt(anchor.through_seq) : 0n;
+    let previousHash = anchor?.hash ?? 'genesis';
     let checked = 0;
     const broken = (brokenAt: string, reason: string): ChainVerification => ({
       valid: false,
@@ -188,12 +227,22 @@ export class AuditRepository {
                   ORDER BY u.event_id LIMIT 1) AS queued_without_event,
                 (SELECT count(*)::int FROM audit_unsealed) AS pending`,
       );
+    if (anchor) {
+      const problem = await this.anchorProblem(anchor);
+      if (problem) return broken(anchor.event_id, problem);
+    }
     if (outside!.id) return broken(outside!.id, 'the event was never sealed into the chain');
     if (outside!.queued_without_event) {
       return broken(outside!.queued_without_event, 'the event was removed before it was sealed');
     }
     return { valid: true, checked, pending: outside!.pending };
   }
+}
+
+interface AnchorRow {
+  through_seq: string;
+  hash: string;
+  event_id: string;
 }
 
 interface ChainRow {

@@ -8,6 +8,22 @@ import { EmbeddedPostgresServer } from './embedded-postgres.server.js';
 import { migrateDatabase } from './migrate-database.js';
 
 /**
+ * The hub's database as configured, without touching its schema: DATABASE_URL (and DATABASE_ADMIN_URL, else the same),
+ * or the embedded server under DATA_DIR/pg, started here unless a running hub already serves it.
+ */
+export async function openDatabase(
+  config: Pick<HubConfig, 'DATABASE_URL' | 'DATABASE_ADMIN_URL' | 'DATA_DIR' | 'EMBEDDED_PG_PORT'>,
+): Promise<{ urls: DatabaseUrls; embedded?: EmbeddedPostgresServer }> {
+  if (config.DATABASE_URL)
+    return { urls: { appUrl: config.DATABASE_URL, adminUrl: config.DATABASE_ADMIN_URL ?? config.DATABASE_URL } };
+  const embedded = new EmbeddedPostgresServer({
+    dataDir: path.resolve(config.DATA_DIR),
+    port: config.EMBEDDED_PG_PORT,
+  });
+  return { urls: await embedded.start(), embedded };
+}
+
+/**
  * Resolves where the database is (DATABASE_URL, or embedded PostgreSQL under DATA_DIR/pg), brings its schema up to
  * date, and stops the embedded server after the data source has closed on shutdown.
  */
@@ -21,15 +37,9 @@ export class DatabaseRuntime implements OnApplicationShutdown {
   ) {}
 
   static async start(config: HubConfig, moduleRef?: ModuleRef): Promise<DatabaseRuntime> {
-    let embedded: EmbeddedPostgresServer | undefined;
-    let urls: DatabaseUrls;
-    if (config.DATABASE_URL) {
-      urls = { appUrl: config.DATABASE_URL, adminUrl: config.DATABASE_ADMIN_URL ?? config.DATABASE_URL };
-    } else {
-      embedded = new EmbeddedPostgresServer({ dataDir: path.resolve(config.DATA_DIR), port: config.EMBEDDED_PG_PORT });
-      urls = await embedded.start();
+    const { urls, embedded } = await openDatabase(config);
+    if (embedded)
       DatabaseRuntime.logger.log(`embedded PostgreSQL ready at ${redactUrl(urls.appUrl)} (${embedded.clusterDir})`);
-    }
     try {
       const applied = await migrateDatabase(urls);
       if (applied.length > 0) DatabaseRuntime.logger.log(`applied migrations: ${applied.join(', ')}`);

@@ -9,3 +9,6 @@ export * from './snake-naming.strategy.js';
 export * from './returning-rows.js';
 export * from './prepared-statement.js';
 export * from './socket-io-postgres.js';
+export * from './jobs/job-queue.js';
+export * from './jobs/jobs.module.js';
+export * from './backup-guard.js';

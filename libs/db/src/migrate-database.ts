@@ -6,6 +6,7 @@ import { buildDataSourceOptions } from './data-source-options.js';
 const APPEND_ONLY_TABLES = [
   'audit_events',
   'audit_chain',
+  'audit_chain_anchors',
   'report_versions',
   'report_addenda',
   'recognition_lookups',
@@ -43,5 +44,8 @@ async function grantAppRole(ds: DataSource, role: string): Promise<void> {
       const [{ exists }] = await m.query('SELECT to_regclass($1) IS NOT NULL AS exists', [table]);
       if (exists) await m.query(`REVOKE UPDATE, DELETE, TRUNCATE ON ${quoteIdent(table)} FROM ${r}`);
     }
+    // Written only by audit_prune (which runs as the owner): an anchor the hub could insert would let it skip links.
+    const [{ anchors }] = await m.query("SELECT to_regclass('audit_chain_anchors') IS NOT NULL AS anchors");
+    if (anchors) await m.query(`REVOKE INSERT ON audit_chain_anchors FROM ${r}`);
   });
 }

@@ -9,7 +9,7 @@ import { ReportAddendumEntity } from './entities/report-addendum.entity.js';
 import { ReportTemplateEntity } from './entities/report-template.entity.js';
 import { ReportVersionEntity } from './entities/report-version.entity.js';
 import { ReportEntity } from './entities/report.entity.js';
-import { JobQueue, SlaSweep } from './jobs/index.js';
+import { SlaSweep } from './jobs/index.js';
 import { QueueDepthMetrics } from './metrics/queue-depth.metrics.js';
 import { ReadingEventBus } from './reading-events.js';
 import { ReadingEventsGateway } from './realtime/reading-events.gateway.js';
@@ -50,7 +50,6 @@ import { TasksController } from './tasks.controller.js';
     ReadingRequests,
     ReportWriter,
     TaskLeases,
-    JobQueue,
     SlaSweep,
     SignedReportHooks,
     ReportMarks,

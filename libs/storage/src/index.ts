@@ -5,3 +5,4 @@ export * from './s3.object-store.js';
 export * from './create-object-store.js';
 export * from './storage.module.js';
 export * from './store-outage.js';
+export * from './hashing-meter.transform.js';

@@ -250,7 +250,7 @@ describe('Reading: the SLA sweep as a pg-boss job (JOBS_ENABLED=true, the hub de
   });
 
   it('registers the sweep on a one-minute schedule', async () => {
-    expect(await t.sql('SELECT name, cron, timezone FROM pgboss.schedule')).toEqual([
+    expect(await t.sql('SELECT name, cron, timezone FROM pgboss.schedule WHERE name = $1', [SLA_SWEEP_JOB])).toEqual([
       { name: SLA_SWEEP_JOB, cron: '* * * * *', timezone: 'UTC' },
     ]);
   });

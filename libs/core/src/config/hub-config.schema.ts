@@ -33,6 +33,16 @@ const trustedProxies = z.union([z.literal(false), z.string()]).transform((value,
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** Audit events are kept at least six months (the database's audit_prune refuses anything shorter too). */
+export const AUDIT_RETENTION_MIN_DAYS = 183;
+
+const cron = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\S+(\s+\S+){4}$/, 'must be a cron expression of five fields, e.g. "* * * * *"')
+    .default(fallback);
+
 /** Every setting the hub reads from the environment, with its default. The README's configuration table mirrors it. */
 export const hubConfigSchema = z
   .object({
@@ -98,11 +108,17 @@ export const hubConfigSchema = z
     AUDIT_SEAL_INTERVAL_MS: positiveInt(1000),
     // When the SLA sweep runs (expired leases back to the queue, sla.warning and sla.breached): a five-field cron
     // expression in UTC; pg-boss schedules to the minute, so every minute is the finest.
-    SLA_SWEEP_CRON: z
-      .string()
-      .trim()
-      .regex(/^\S+(\s+\S+){4}$/, 'must be a cron expression of five fields, e.g. "* * * * *"')
-      .default('* * * * *'),
+    SLA_SWEEP_CRON: cron('* * * * *'),
+    // How long audit events are kept (days; at least six months), and when the job removing older ones runs (cron,
+    // UTC). Studies, reports and their objects are never removed by any job.
+    AUDIT_RETENTION_DAYS: z.coerce
+      .number()
+      .int()
+      .min(AUDIT_RETENTION_MIN_DAYS, {
+        message: `must be at least ${AUDIT_RETENTION_MIN_DAYS} days: audit events are kept at least six months`,
+      })
+      .default(3650),
+    AUDIT_RETENTION_CRON: cron('17 3 * * *'),
 
     // How socket.io servers of several hub replicas reach each other: 'local' (one process, the default) or 'postgres'
     // (the socket.io PostgreSQL adapter over LISTEN/NOTIFY in the hub's own database: every replica must say so).

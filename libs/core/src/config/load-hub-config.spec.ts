@@ -68,6 +68,16 @@ describe('loadHubConfig', () => {
     expect(() => loadHubConfig({ SLA_SWEEP_CRON: '0 * * * * *' })).toThrow(/SLA_SWEEP_CRON/);
   });
 
+  it('keeps audit events ten years by default and refuses less than six months', () => {
+    expect(loadHubConfig({})).toMatchObject({ AUDIT_RETENTION_DAYS: 3650, AUDIT_RETENTION_CRON: '17 3 * * *' });
+    expect(loadHubConfig({ AUDIT_RETENTION_DAYS: '183' }).AUDIT_RETENTION_DAYS).toBe(183);
+    expect(() => loadHubConfig({ AUDIT_RETENTION_DAYS: '182' })).toThrow(
+      /AUDIT_RETENTION_DAYS: must be at least 183 days: audit events are kept at least six months/,
+    );
+    expect(() => loadHubConfig({ AUDIT_RETENTION_DAYS: '30.5' })).toThrow(/AUDIT_RETENTION_DAYS/);
+    expect(() => loadHubConfig({ AUDIT_RETENTION_CRON: 'daily' })).toThrow(/AUDIT_RETENTION_CRON: must be a cron/);
+  });
+
   it('returns a frozen object', () => {
     expect(Object.isFrozen(loadHubConfig({}))).toBe(true);
   });

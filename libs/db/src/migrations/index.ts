@@ -11,6 +11,7 @@ import { AuditSeals1795353468145 } from './1795353468145-AuditSeals.js';
 import { Consultations1795354556121 } from './1795354556121-Consultations.js';
 import { SocketIoAttachments1795360000000 } from './1795360000000-SocketIoAttachments.js';
 import { DicomModalities1795361968745 } from './1795361968745-DicomModalities.js';
+import { AuditRetention1795384822867 } from './1795384822867-AuditRetention.js';
 
 export const migrations = [
   Foundation1795333841708,
@@ -25,4 +26,5 @@ export const migrations = [
   Consultations1795354556121,
   SocketIoAttachments1795360000000,
   DicomModalities1795361968745,
+  AuditRetention1795384822867,
 ];

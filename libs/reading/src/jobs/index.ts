@@ -1,2 +1,2 @@
-export { JOBS_SCHEMA, type JobDefinition, JobQueue } from './job-queue.js';
+export { JOBS_SCHEMA, type JobDefinition, JobQueue } from '@hub/db';
 export { SLA_SWEEP_JOB, SlaSweep, type SlaSweepResult } from './sla-sweep.js';

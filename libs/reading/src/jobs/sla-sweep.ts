@@ -2,12 +2,11 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { HUB_CONFIG, type HubConfig } from '@hub/core';
-import { returningRows } from '@hub/db';
+import { JobQueue, returningRows } from '@hub/db';
 import { SLA_WARNING_FRACTION } from '../domain/sla.js';
 import { ReadingEventBus } from '../reading-events.js';
 import { TaskLeases } from '../task-leases.service.js';
 import { TASK_RECORD_COLUMNS, type TaskRecord } from '../task-store.js';
-import { JobQueue } from './job-queue.js';
 import { slaEvents } from './sla-events.js';
 
 export const SLA_SWEEP_JOB = 'reading-sla-sweep';

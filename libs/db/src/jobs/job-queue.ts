@@ -7,7 +7,8 @@ import {
 } from '@nestjs/common';
 import PgBoss from 'pg-boss';
 import { HUB_CONFIG, type HubConfig } from '@hub/core';
-import { DatabaseRuntime, roleOf } from '@hub/db';
+import { DatabaseRuntime } from '../database-runtime.js';
+import { roleOf } from '../database-urls.js';
 
 /**
  * pg-boss creates and owns a schema of its own, beside the domain tables in `public`. That is acceptable: it holds job

@@ -1,10 +1,15 @@
-/** Polls `probe` until it gives a value (not undefined), or fails naming `what` after `ms`. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+/** Polls `probe` every `intervalMs` until it gives a value (not undefined), or fails naming `what` after `ms`. */
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  ms = 30_000,
+  intervalMs = 200,
+): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

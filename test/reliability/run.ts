@@ -4,8 +4,8 @@
  * by recordFigure). Exits non-zero unless every scenario passed.
  *
  * The scenarios: every test file under test/e2e/faults/, plus the scrub, the fuzzing and the MDT replica tests below.
- * Extra arguments are passed to Jest (e.g. `-- -t "reader process"`); MDT_AWAY_SECONDS may be set to override the long
- * absences.
+ * Extra arguments are passed to Jest (e.g. `-- -t "reader process"`); `-- --table-only` prints the last run's table
+ * again without running anything. MDT_AWAY_SECONDS, when set, overrides the long absences.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -84,11 +84,16 @@ function table(report: JestReport, files: string[], figures: Map<string, string>
   const order = (suite: { name: string }) => files.indexOf(relative(process.cwd(), suite.name));
   for (const suite of [...report.testResults].sort((x, y) => order(x) - order(y))) {
     const file = relative(process.cwd(), suite.name);
-    if (suite.assertionResults.length === 0) {
-      // The file did not run (it failed to compile, or a beforeAll failed before any test).
+    // A file can fail outside its tests: it did not compile, or an error nobody handled (an 'error' event, a
+    // rejection) surfaced while it ran. Jest then fails the file even when each of its tests passed.
+    const failedOutside = suite.status === 'failed' && suite.assertionResults.every((test) => test.status !== 'failed');
+    if (failedOutside) {
       counts.failed++;
-      rows.push(`| ${cell(file)} | fail | ${cell(suite.message.split('\n').find((l) => l.trim()) ?? suite.status)} |`);
-      continue;
+      const why = suite.message
+        .split('\n')
+        .map((line) => line.replace(/●/g, '').trim())
+        .filter((line) => line && line !== 'Test suite failed to run');
+      rows.push(`| ${cell(file)} (outside its tests) | fail | ${cell(why[0] ?? suite.status)} |`);
     }
     for (const test of suite.assertionResults) {
       const result = test.status === 'passed' ? 'pass' : test.status === 'failed' ? 'fail' : 'skipped';
@@ -102,18 +107,21 @@ function table(report: JestReport, files: string[], figures: Map<string, string>
 
 async function main(): Promise<void> {
   const files = await scenarioFiles();
-  await rm(RELIABILITY_OUTPUT, { recursive: true, force: true });
-  await rm(JEST_REPORT, { force: true });
-  await mkdir(RELIABILITY_OUTPUT, { recursive: true });
+  // --table-only prints the table of the last run again, without running anything.
+  const tableOnly = process.argv.includes('--table-only');
   const started = Date.now();
-  const exitCode = await runJest(files, process.argv.slice(2));
+  let exitCode = 0;
+  if (!tableOnly) {
+    await rm(RELIABILITY_OUTPUT, { recursive: true, force: true });
+    await rm(JEST_REPORT, { force: true });
+    await mkdir(RELIABILITY_OUTPUT, { recursive: true });
+    exitCode = await runJest(files, process.argv.slice(2));
+  }
 
   const report = JSON.parse(await readFile(JEST_REPORT, 'utf8').catch(() => '{"testResults":[]}')) as JestReport;
   const { text, passed, failed, skipped } = table(report, files, await recordedFigures());
-  const minutes = ((Date.now() - started) / 60_000).toFixed(1);
-  const summary = `${passed} passed, ${failed} failed, ${skipped} skipped, in ${minutes} min (${Object.entries(
-    LONG_SETTINGS,
-  )
+  const minutes = tableOnly ? '' : `, in ${((Date.now() - started) / 60_000).toFixed(1)} min`;
+  const summary = `${passed} passed, ${failed} failed, ${skipped} skipped${minutes} (${Object.entries(LONG_SETTINGS)
     .map(([k, v]) => `${k}=${process.env[k] ?? v}`)
     .join(' ')})`;
   await writeFile(TABLE, `${text}\n\n${summary}\n`);

@@ -55,6 +55,7 @@ export default tseslint.config(
       '**/dist/**',
       'test-output/**',
       'dist-bench/**',
+      '.tmp/**',
       'node_modules/**',
       'data/**',
       'coverage/**',

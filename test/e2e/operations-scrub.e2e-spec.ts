@@ -8,6 +8,7 @@ import { formatScrubReport } from '../../scripts/scrub-report.js';
 import { dicomFixture } from '../fixtures/dicom-fixtures.js';
 import { multipartRelated, stowContentType } from '../support/dicomweb.js';
 import { uploadEcgStudy } from '../support/reading.js';
+import { recordFigure } from '../support/reliability.js';
 import { createTenant, type Tenant } from '../support/tenant.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -76,5 +77,10 @@ describe('scrub: stored objects and the audit chain checked against what the hub
     expect(result.text).toContain(`MISSING  ${cr!.object_key}`);
     expect(result.text).toContain(`ALTERED  ${ct!.object_key}`);
     expect(result.text).toMatch(/audit chain: BROKEN at event/);
+    const kinds = result.objects.problems.map((p) => p.kind).join(' + ');
+    await recordFigure(
+      `${result.objects.objects} objects checked: ${result.objects.problems.length} of 2 changes found (${kinds}); ` +
+        `1 altered audit row found (chain broken)`,
+    );
   });
 });

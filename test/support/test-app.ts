@@ -72,6 +72,25 @@ export async function startTestApp(
   };
 }
 
+/**
+ * The environment of a compiled hub replica (startHubProcess) sharing this app's database and data folder, with the
+ * background jobs left to this app; `env` adds to it (e.g. SOCKET_ADAPTER).
+ */
+export function replicaEnvOf(t: TestApp, env: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    DATABASE_URL: t.appUrl,
+    DATABASE_ADMIN_URL: t.adminUrl,
+    DATA_DIR: t.dataDir,
+    HUB_JWT_SECRET: TEST_JWT_SECRET,
+    HUB_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    PASSWORD_HASH_MEMORY_KIB: '4096',
+    JOBS_ENABLED: 'false',
+    ...env,
+  };
+}
+
 /** A hub to talk to: one started in this process, or the base URL (http://host:port) of one running elsewhere. */
 export type HubTarget = TestApp | string;
 

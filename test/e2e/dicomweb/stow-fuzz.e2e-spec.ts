@@ -5,6 +5,7 @@ import request from 'supertest';
 import { DICOM_FIXTURES } from '../../fixtures/dicom-fixtures.js';
 import { dicomMutations, fuzzSeed, mutate } from '../../fixtures/dicom-mutations.js';
 import { multipartRelated, storedCounts, stowContentType } from '../../support/dicomweb.js';
+import { recordFigure } from '../../support/reliability.js';
 import { createTenant, type Tenant } from '../../support/tenant.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 
@@ -26,6 +27,7 @@ describe('STOW-RS under fuzzing: mutated real files through the whole ingest pat
 
   it('answers every request with a DICOM result per part, stores what it accepts and leaves nothing else', async () => {
     const statuses = new Map<number, number>();
+    const outcomes = { stored: 0, refused: 0 };
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.tuple(fc.integer({ min: 0, max: files.length - 1 }), dicomMutations), {
@@ -44,6 +46,8 @@ describe('STOW-RS under fuzzing: mutated real files through the whole ingest pat
           const referenced = (res.body['00081199'] as Sequence)?.Value?.length ?? 0;
           const failed = (res.body['00081198'] as Sequence)?.Value?.length ?? 0;
           expect(referenced + failed).toBe(parts.length);
+          outcomes.stored += referenced;
+          outcomes.refused += failed;
         },
       ),
       {
@@ -71,5 +75,12 @@ describe('STOW-RS under fuzzing: mutated real files through the whole ingest pat
     expect(counts.instances).toBeGreaterThan(0);
     expect(counts.objects).toBe(counts.instances);
     expect(counts.tempFiles).toBe(0);
+    const requests = [...statuses.values()].reduce((sum, n) => sum + n, 0);
+    const answered = [...statuses].map(([status, n]) => `${n} × ${status}`).join(', ');
+    await recordFigure(
+      `${requests} STOW requests of mutated files (seed ${fuzzSeed().seed ?? 'random'}): ${answered}; ` +
+        `${outcomes.stored} parts accepted, ${outcomes.refused} refused with a reason; ` +
+        `${counts.objects} objects = ${counts.instances} instances, ${counts.tempFiles} temporary files left`,
+    );
   }, 300_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { describeForLog, isDatabaseOutage } from './exception.filter.js';
 
 describe('describeForLog', () => {
@@ -24,9 +24,9 @@ describe('isDatabaseOutage', () => {
     expect(isDatabaseOutage(failed('08006'))).toBe(true); // connection failure
     expect(isDatabaseOutage(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(true);
     expect(isDatabaseOutage(new Error('Connection terminated unexpectedly'))).toBe(true);
-    expect(isDatabaseOutage(Object.assign(new Error('released'), { name: 'QueryRunnerAlreadyReleasedError' }))).toBe(
-      true,
-    );
+    // TypeORM's own errors for a transaction whose connection was dropped between two of its statements.
+    expect(isDatabaseOutage(new QueryRunnerAlreadyReleasedError())).toBe(true);
+    expect(isDatabaseOutage(new QueryRunnerProviderAlreadyReleasedError())).toBe(true);
   });
 
   it('is false for errors of the statement itself or of the code', () => {

@@ -6,10 +6,14 @@ import { DICOM_FIXTURES } from '../../fixtures/dicom-fixtures.js';
 import { dicomMutations, fuzzSeed, mutate } from '../../fixtures/dicom-mutations.js';
 import { multipartRelated, storedCounts, stowContentType } from '../../support/dicomweb.js';
 import { recordFigure } from '../../support/reliability.js';
+import { RssPeak } from '../../support/rss-peak.js';
 import { createTenant, type Tenant } from '../../support/tenant.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 
 type Sequence = { Value?: unknown[] } | undefined;
+
+/** Far below what buffering one declared length would take (up to 4 GiB), far above what the test itself holds. */
+const MAX_RSS_GROWTH_MB = 300;
 
 describe('STOW-RS under fuzzing: mutated real files through the whole ingest path', () => {
   let t: TestApp;
@@ -28,6 +32,8 @@ describe('STOW-RS under fuzzing: mutated real files through the whole ingest pat
   it('answers every request with a DICOM result per part, stores what it accepts and leaves nothing else', async () => {
     const statuses = new Map<number, number>();
     const outcomes = { stored: 0, refused: 0 };
+    // The hub runs in this process: its memory must not follow the lengths the mutated headers declare (up to 4 GiB).
+    const memory = new RssPeak();
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.tuple(fc.integer({ min: 0, max: files.length - 1 }), dicomMutations), {
@@ -66,6 +72,8 @@ describe('STOW-RS under fuzzing: mutated real files through the whole ingest pat
         ],
       },
     );
+    const { peakMb, growthMb } = memory.stop();
+    expect(growthMb).toBeLessThan(MAX_RSS_GROWTH_MB);
     // Both outcomes happened, and the hub still serves.
     expect(statuses.get(409) ?? 0).toBeGreaterThan(0);
     expect((statuses.get(200) ?? 0) + (statuses.get(202) ?? 0)).toBeGreaterThan(0);
@@ -80,7 +88,8 @@ describe('STOW-RS under fuzzing: mutated real files through the whole ingest pat
     await recordFigure(
       `${requests} STOW requests of mutated files (seed ${fuzzSeed().seed ?? 'random'}): ${answered}; ` +
         `${outcomes.stored} parts accepted, ${outcomes.refused} refused with a reason; ` +
-        `${counts.objects} objects = ${counts.instances} instances, ${counts.tempFiles} temporary files left`,
+        `${counts.objects} objects = ${counts.instances} instances, ${counts.tempFiles} temporary files left; ` +
+        `peak RSS of the test process (hub included) ${peakMb} MiB, ${growthMb} MiB over its start`,
     );
   }, 300_000);
 });

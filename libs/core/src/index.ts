@@ -15,3 +15,4 @@ export * from './domain/institution-scope.js';
 export * from './metrics/hub-metrics.js';
 export * from './metrics/metrics.module.js';
 export * from './domain/china-time.js';
+export * from './input/find-nul-character.js';

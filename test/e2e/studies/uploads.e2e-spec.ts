@@ -232,6 +232,15 @@ describe('POST /api/studies: ECG, lab and pathology uploads', () => {
       /examCode.*performedAt|performedAt.*examCode/s,
     );
     add(
+      'metadata with a NUL character in the patient name',
+      () =>
+        upload(a.tokens.clinic_technician, metadataFor('ecg', { localId: 'BAD-1', name: '王\u0000五' }), [
+          { name: 'a.pdf', body: PDF },
+        ]),
+      400,
+      /metadata\.patient\.name contains the NUL character/,
+    );
+    add(
       'metadata missing the patient',
       () =>
         upload(

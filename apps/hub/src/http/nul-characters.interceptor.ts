@@ -1,29 +1,7 @@
 import { BadRequestException, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
-
-/**
- * Where in `value` a string (or a key) holds U+0000, as `prefix.a.b[2]`, or null. PostgreSQL cannot store the
- * character in text, so such input would fail deep in a query; it is refused here, naming the field. The walk is
- * iterative: a body nested thousands of levels deep cannot overflow the stack.
- */
-export function findNulCharacter(value: unknown, prefix: string): string | null {
-  const stack: [unknown, string][] = [[value, prefix]];
-  while (stack.length > 0) {
-    const [item, path] = stack.pop()!;
-    if (typeof item === 'string') {
-      if (item.includes('\u0000')) return path;
-    } else if (Array.isArray(item)) {
-      item.forEach((v, i) => stack.push([v, `${path}[${i}]`]));
-    } else if (item !== null && typeof item === 'object') {
-      for (const [k, v] of Object.entries(item)) {
-        if (k.includes('\u0000')) return `${path} (a property name)`;
-        stack.push([v, `${path}.${k}`]);
-      }
-    }
-  }
-  return null;
-}
+import { findNulCharacter, nulCharacterMessage } from '@hub/core';
 
 /** Refuses a request whose path parameters, query or JSON body hold the NUL character, before any handler runs. */
 export class NulCharactersInterceptor implements NestInterceptor {
@@ -35,9 +13,7 @@ export class NulCharactersInterceptor implements NestInterceptor {
         findNulCharacter(req.query, 'query') ??
         (typeof req.body === 'object' ? findNulCharacter(req.body, 'body') : null);
       if (where) {
-        throw new BadRequestException(
-          `${where} contains the NUL character (U+0000), which no text field accepts: remove it and send again`,
-        );
+        throw new BadRequestException(nulCharacterMessage(where));
       }
     }
     return next.handle();

@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { type ValidationError, validateSync } from 'class-validator';
-import { DomainError } from '@hub/core';
+import { DomainError, findNulCharacter, nulCharacterMessage } from '@hub/core';
 
 function messages(errors: ValidationError[], path: string): string[] {
   return errors.flatMap((e) => {
@@ -18,6 +18,9 @@ export function validateInput<T extends object>(type: new () => T, plain: unknow
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     throw new DomainError('invalid', `${path || 'the input'} must be a JSON object`);
   }
+  // The body pipe's input passes the hub's NUL check; input parsed here (a form field, a file) has not.
+  const nul = findNulCharacter(plain, path || 'the input');
+  if (nul) throw new DomainError('invalid', nulCharacterMessage(nul));
   const instance = plainToInstance(type, plain);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) throw new DomainError('invalid', messages(errors, path).join('; '));

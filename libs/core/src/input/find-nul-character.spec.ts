@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { findNulCharacter } from './nul-characters.interceptor.js';
+import { findNulCharacter } from './find-nul-character.js';
 
 describe('findNulCharacter', () => {
   it('names the field whose text holds U+0000, at any depth', () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import request from 'supertest';
 import { type DatabaseUrls, migrateDatabase, withDatabase } from '@hub/db';
-import { eventually } from '../../support/eventually.js';
+import { eventually, withinDeadline } from '../../support/eventually.js';
 import { type LocalPostgres, startLocalPostgres } from '../../support/global-setup.js';
 import { postAs } from '../../support/http.js';
 import { uploadEcgStudy } from '../../support/reading.js';
@@ -197,10 +197,11 @@ describe('fault: the PostgreSQL server stops and starts again under load', () =>
     expect(overdue).toEqual([]);
 
     // And it still shuts down: nothing waits for ever on a connection the restart dropped.
-    const shutdown = await Promise.race([
+    const shutdown = await withinDeadline(
       t.close().then(() => 'closed'),
-      sleep(20_000).then(() => 'still closing after 20 s'),
-    ]);
+      20_000,
+      'still closing after 20 s',
+    );
     closed = true;
     expect(shutdown).toBe('closed');
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { Server } from 'socket.io';
 import { SocketIoPostgresLink } from '@hub/db';
-import { eventually } from '../../support/eventually.js';
+import { eventually, withinDeadline } from '../../support/eventually.js';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.js';
 
 /** More than the link's pool holds (4): each drop used to cost one connection for good. */
@@ -50,10 +50,11 @@ describe('SocketIoPostgresLink when the server drops its LISTEN connection', () 
     } finally {
       await io.close();
     }
-    const closed = await Promise.race([
+    const closed = await withinDeadline(
       link.close().then(() => 'closed'),
-      new Promise((resolve) => setTimeout(() => resolve('still closing after 10 s'), 10_000)),
-    ]);
+      10_000,
+      'still closing after 10 s',
+    );
     expect(closed).toBe('closed');
   }, 60_000);
 });

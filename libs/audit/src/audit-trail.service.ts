@@ -4,6 +4,15 @@ import { requestContext } from '@hub/core';
 import type { AuditEntry } from './audit-event.js';
 import { AuditRepository, type AuditRow, type RowColumns } from './audit.repository.js';
 
+/** A data-modifying statement (with RETURNING, fixed text) audited with one event per row it returns. */
+export interface AuditedWrite {
+  entry: Omit<AuditEntry, 'objectId' | 'patientId'>;
+  /** The returned columns that give each event its object id, patient id and extra details. */
+  columns: RowColumns;
+  statement: string;
+  params: unknown[];
+}
+
 /**
  * Writes audit events with the caller taken from the request context. Pass the transaction's EntityManager when the
  * audited access happens in one, so the access and its audit event commit (or roll back) together.
@@ -37,6 +46,17 @@ export class AuditTrail {
     params: unknown[],
   ): Promise<T[]> {
     return this.repository.appendPerRow<T>(manager, this.rowFor(entry), columns, statement, params);
+  }
+
+  /**
+   * Several audited writes (see recordPerRow) in one SQL statement: one round trip, and atomic without a transaction.
+   * Each statement numbers its parameters from $1 and holds no other `$`. Resolves to the first statement's rows.
+   */
+  recordPerRowAll<T>(manager: EntityManager, writes: readonly AuditedWrite[]): Promise<T[]> {
+    return this.repository.appendPerRowAll<T>(
+      manager,
+      writes.map((w) => ({ row: this.rowFor(w.entry), columns: w.columns, statement: w.statement, params: w.params })),
+    );
   }
 
   private rowFor(entry: AuditEntry): AuditRow {

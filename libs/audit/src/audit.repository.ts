@@ -38,6 +38,28 @@ const values = (row: AuditRow): unknown[] => [
 /** `$first, …` for the twelve columns. */
 const placeholders = (first: number) => Array.from({ length: 12 }, (_, i) => `$${first + i}`).join(', ');
 
+/** The event's columns other than object id and patient id (taken from the written rows), for appendPerRowAll. */
+const perRowValues = (row: AuditRow): unknown[] => [
+  row.actorUserId,
+  row.actorUsername,
+  row.actorRoles,
+  row.actorInstitutionId,
+  row.action,
+  row.objectType,
+  row.outcome,
+  row.sourceIp,
+  row.requestId,
+  row.details === null ? null : JSON.stringify(row.details),
+];
+
+/** One audited write of appendPerRowAll: a data-modifying statement with RETURNING, and its event per returned row. */
+export interface PerRowWrite {
+  row: AuditRow;
+  columns: RowColumns;
+  statement: string;
+  params: unknown[];
+}
+
 const appendOne = new PreparedStatement<never>(`INSERT INTO audit_events (${COLUMNS}) VALUES (${placeholders(1)})`);
 
 const toEvent = (e: AuditEventEntity): AuditEvent => ({ ...e, outcome: e.outcome as AuditOutcome });
@@ -71,41 +93,40 @@ export class AuditRepository {
    * statement: the event's object id, patient id and some of its details are taken from the row's columns. As with
    * appendWith, `statement` must be a fixed text.
    */
-  async appendPerRow<T>(
+  appendPerRow<T>(
     manager: EntityManager,
     row: AuditRow,
     columns: RowColumns,
     statement: string,
     params: unknown[],
   ): Promise<T[]> {
-    const p = (i: number) => `$${params.length + i}`;
-    const col = (name: string) => `w."${name.replace(/"/g, '""')}"`;
-    const detailPairs = (columns.details ?? []).map((name) => `'${name.replace(/'/g, "''")}', ${col(name)}`);
-    return preparedQuery<T>(
-      manager,
-      `WITH written AS (${statement}),
-            audited AS (
+    return this.appendPerRowAll<T>(manager, [{ row, columns, statement, params }]);
+  }
+
+  /**
+   * Several audited writes (as appendPerRow) in one SQL statement, so one round trip and atomic without a
+   * transaction; resolves to the rows of the first. Each statement numbers its own parameters from $1 and must hold no
+   * other `$` (no dollar quoting), as they are renumbered.
+   */
+  async appendPerRowAll<T>(manager: EntityManager, writes: readonly PerRowWrite[]): Promise<T[]> {
+    const params: unknown[] = [];
+    const ctes = writes.map((w, k) => {
+      const offset = params.length;
+      const statement = w.statement.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+      params.push(...w.params, ...perRowValues(w.row));
+      const p = (i: number) => `$${offset + w.params.length + i}`;
+      const col = (name: string) => `w."${name.replace(/"/g, '""')}"`;
+      const detailPairs = (w.columns.details ?? []).map((name) => `'${name.replace(/'/g, "''")}', ${col(name)}`);
+      return `written${k} AS (${statement}),
+            audited${k} AS (
               INSERT INTO audit_events (${COLUMNS})
               SELECT ${p(1)}::uuid, ${p(2)}::text, ${p(3)}::text[], ${p(4)}::uuid, ${p(5)}::text, ${p(6)}::text,
-                     ${col(columns.objectId)}::text, ${columns.patientId ? `${col(columns.patientId)}::uuid` : 'NULL'},
+                     ${col(w.columns.objectId)}::text, ${w.columns.patientId ? `${col(w.columns.patientId)}::uuid` : 'NULL'},
                      ${p(7)}::text, ${p(8)}::text, ${p(9)}::text,
                      coalesce(${p(10)}::jsonb, '{}'::jsonb) || jsonb_build_object(${detailPairs.join(', ')})
-                FROM written w)
-       SELECT * FROM written`,
-      [
-        ...params,
-        row.actorUserId,
-        row.actorUsername,
-        row.actorRoles,
-        row.actorInstitutionId,
-        row.action,
-        row.objectType,
-        row.outcome,
-        row.sourceIp,
-        row.requestId,
-        row.details === null ? null : JSON.stringify(row.details),
-      ],
-    );
+                FROM written${k} w)`;
+    });
+    return preparedQuery<T>(manager, `WITH ${ctes.join(',\n            ')}\n       SELECT * FROM written0`, params);
   }
 
   async find(filter: AuditFilter): Promise<Page<AuditEvent>> {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { RecognitionCandidate, RecognitionLookupView } from '@hub/contracts';
-import { AuditTrail } from '@hub/audit';
+import { type AuditedWrite, AuditTrail } from '@hub/audit';
 import { type Actor, type Discipline, forbidden, notFound } from '@hub/core';
 import { PreparedStatement } from '@hub/db';
 import { type NewStudyAccessGrant, StudyAccessGrants } from '@hub/studies';
@@ -85,9 +85,8 @@ export class RecognitionLookups {
   ) {}
 
   /**
-   * Two round trips when nothing is shared: one statement reads the patient, the item, the HR scope and the results
-   * (and draws the serial number); one writes the look-up with its audit event. Grants for what the doctor may open
-   * go in a third, with the look-up in one transaction.
+   * Two round trips: one statement reads the patient, the item, the HR scope and the results (and draws the serial
+   * number); one writes the look-up and the grants for what the doctor may open, each with its audit events.
    */
   async lookUp(actor: Actor, patientId: string, itemCode: string): Promise<RecognitionLookupView> {
     if (!ordersTests(actor)) {
@@ -125,36 +124,33 @@ export class RecognitionLookups {
         source: { type: 'recognition_lookup', id: lookupId },
         expiresAt: new Date(c.validUntil!),
       }));
-    const write = (m: EntityManager) =>
-      this.audit.recordPerRow(
-        m,
-        {
-          action: 'recognition.lookup',
-          objectType: 'recognition_lookup',
-          details: { itemCode, candidates: candidates.length, recognisable: recognisable.length },
-        },
-        { objectId: 'serial', patientId: 'patientId' },
-        `INSERT INTO recognition_lookups (id, serial, consortium_id, patient_id, item_code, institution_id, user_id,
-                                          candidates, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING serial, patient_id AS "patientId"`,
-        [
-          lookupId,
-          serial,
-          facts.consortiumId,
-          patientId,
-          itemCode,
-          actor.institutionId,
-          actor.userId,
-          JSON.stringify(kept),
-          now,
-        ],
-      );
-    if (grants.length === 0) await write(this.dataSource.manager);
-    else
-      await this.dataSource.transaction(async (m) => {
-        await write(m);
-        await this.grants.grantAll(m, grants);
-      });
+    const lookup: AuditedWrite = {
+      entry: {
+        action: 'recognition.lookup',
+        objectType: 'recognition_lookup',
+        details: { itemCode, candidates: candidates.length, recognisable: recognisable.length },
+      },
+      columns: { objectId: 'serial', patientId: 'patientId' },
+      statement: `INSERT INTO recognition_lookups (id, serial, consortium_id, patient_id, item_code, institution_id,
+                                                   user_id, candidates, created_at)
+                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING serial, patient_id AS "patientId"`,
+      params: [
+        lookupId,
+        serial,
+        facts.consortiumId,
+        patientId,
+        itemCode,
+        actor.institutionId,
+        actor.userId,
+        JSON.stringify(kept),
+        now,
+      ],
+    };
+    // One statement, so one round trip and atomic: the look-up, the grants, and the audit event of each.
+    await this.audit.recordPerRowAll(
+      this.dataSource.manager,
+      grants.length === 0 ? [lookup] : [lookup, this.grants.grantAllWrite(grants)],
+    );
     return {
       lookupSerial: serial,
       patientId,

@@ -160,6 +160,27 @@ describe('Mutual recognition (互认): catalogue, QC, look-ups and decisions', (
       after.lookupSerial,
     ]);
     expect(audit).toMatchObject({ patient_id: person.patientId, outcome: 'success' });
+    // The grant that opens it is written with the look-up (the first look-up, nothing recognisable, made none).
+    const grants = await t.sql<{ serial: string; grantee_type: string; grantee_id: string; expires_at: Date }>(
+      `SELECT l.serial, g.grantee_type, g.grantee_id, g.expires_at FROM study_access_grants g
+         JOIN recognition_lookups l ON l.id = g.source_id
+        WHERE g.source_type = 'recognition_lookup' AND g.study_id = $1`,
+      [person.studyId],
+    );
+    expect(grants).toEqual([
+      {
+        serial: after.lookupSerial,
+        grantee_type: 'institution',
+        grantee_id: a.clinicIds[1],
+        expires_at: new Date(after.recognisable[0].validUntil),
+      },
+    ]);
+    const grantEvents = await t.sql<{ patient_id: string; serial: string }>(
+      `SELECT e.patient_id, l.serial FROM audit_events e JOIN recognition_lookups l ON l.id::text = e.details->'source'->>'id'
+        WHERE e.action = 'study.access.grant' AND e.object_id = $1`,
+      [person.studyId],
+    );
+    expect(grantEvents).toEqual([{ patient_id: person.patientId, serial: after.lookupSerial }]);
 
     // The signed report carries the HR mark while its result is recognisable.
     const report = (await getAs(t, `/api/reports/${person.reportId}`, a.tokens.clinic_doctor).expect(200)).body;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AuditTrail } from '@hub/audit';
+import { type AuditedWrite, AuditTrail } from '@hub/audit';
 import { notFound } from '@hub/core';
 import { returningRows } from '@hub/db';
 import { ACTIVE_GRANT } from './study-where.js';
@@ -46,11 +46,18 @@ export class StudyAccessGrants {
    */
   async grantAll(m: EntityManager, inputs: readonly NewStudyAccessGrant[]): Promise<void> {
     if (inputs.length === 0) return;
-    await this.audit.recordPerRow(
-      m,
-      { action: 'study.access.grant', objectType: 'study' },
-      { objectId: 'studyId', patientId: 'patientId', details: ['grantId', 'grantee', 'source', 'expiresAt'] },
-      `INSERT INTO study_access_grants (study_id, grantee_type, grantee_id, source_type, source_id, expires_at)
+    await this.audit.recordPerRowAll(m, [this.grantAllWrite(inputs)]);
+  }
+
+  /**
+   * grantAll as an audited write, for a caller that writes it in one statement with its own (AuditTrail's
+   * recordPerRowAll); `inputs` must not be empty.
+   */
+  grantAllWrite(inputs: readonly NewStudyAccessGrant[]): AuditedWrite {
+    return {
+      entry: { action: 'study.access.grant', objectType: 'study' },
+      columns: { objectId: 'studyId', patientId: 'patientId', details: ['grantId', 'grantee', 'source', 'expiresAt'] },
+      statement: `INSERT INTO study_access_grants (study_id, grantee_type, grantee_id, source_type, source_id, expires_at)
        SELECT g.* FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::uuid[], $6::timestamptz[])
                        AS g(study_id, grantee_type, grantee_id, source_type, source_id, expires_at)
         WHERE EXISTS (SELECT 1 FROM studies s WHERE s.id = g.study_id)
@@ -59,7 +66,7 @@ export class StudyAccessGrants {
                  (SELECT s.patient_id FROM studies s WHERE s.id = study_access_grants.study_id) AS "patientId",
                  jsonb_build_object('type', grantee_type, 'id', grantee_id) AS grantee,
                  jsonb_build_object('type', source_type, 'id', source_id) AS source, expires_at AS "expiresAt"`,
-      [
+      params: [
         inputs.map((g) => g.studyId),
         inputs.map((g) => g.grantee.type),
         inputs.map((g) => g.grantee.id),
@@ -67,7 +74,7 @@ export class StudyAccessGrants {
         inputs.map((g) => g.source.id),
         inputs.map((g) => g.expiresAt ?? null),
       ],
-    );
+    };
   }
 
   /** Whether the grantee holds an active grant on the study (for any reason). */

@@ -15,7 +15,7 @@ import { multipartRelated, stowContentType } from '../support/dicomweb.js';
 import { buildHub, type HubBuild, type HubProcess, startHubProcess } from '../support/hub-process.js';
 import { uploadEcgStudy } from '../support/reading.js';
 import { residentId, signedEcg } from '../support/recognition.js';
-import { startS3TestServer, type S3TestServer } from '../support/s3-test-server.js';
+import { s3EnvOf, startS3TestServer, type S3TestServer } from '../support/s3-test-server.js';
 import { createTenant, type Tenant } from '../support/tenant.js';
 import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app.js';
 import { createEmptyTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -74,15 +74,7 @@ describe('backup and restore (npm run backup / restore) of a hub that keeps writ
   beforeAll(async () => {
     build = await buildHub();
     s3 = await startS3TestServer();
-    sourceEnv = {
-      S3_ENDPOINT: '127.0.0.1',
-      S3_PORT: String(s3.port),
-      S3_USE_SSL: 'false',
-      S3_ACCESS_KEY: s3.accessKey,
-      S3_SECRET_KEY: s3.secretKey,
-      S3_BUCKET: s3.bucket,
-      S3_REGION: s3.region,
-    };
+    sourceEnv = s3EnvOf(s3);
     source = await startTestApp(sourceEnv);
     a = await createTenant(source);
     await stow('ct-small.dcm');

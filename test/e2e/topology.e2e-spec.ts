@@ -15,10 +15,10 @@ import {
   startHubProcess,
   startWorkerProcess,
 } from '../support/hub-process.js';
-import { type S3TestServer, startS3TestServer } from '../support/s3-test-server.js';
+import { s3EnvOf, type S3TestServer, startS3TestServer } from '../support/s3-test-server.js';
 import { type StickyProxy, startStickyProxy } from '../support/sticky-proxy.js';
 import { createTenant, type Tenant } from '../support/tenant.js';
-import { startTestApp, TEST_ADMIN_PASSWORD, TEST_JWT_SECRET, type TestApp } from '../support/test-app.js';
+import { replicaEnvOf, startTestApp, type TestApp } from '../support/test-app.js';
 import { metadataFor, PDF } from '../fixtures/uploads.js';
 
 const HMAC_KEY = 'topology-test-patient-id-key-0123456789';
@@ -64,13 +64,7 @@ describe('the compose topology as plain processes: sticky proxy, two hub replica
     build = await buildHub();
     s3 = await startS3TestServer();
     const shared = {
-      S3_ENDPOINT: s3.endPoint,
-      S3_PORT: String(s3.port),
-      S3_USE_SSL: 'false',
-      S3_ACCESS_KEY: s3.accessKey,
-      S3_SECRET_KEY: s3.secretKey,
-      S3_BUCKET: s3.bucket,
-      S3_REGION: s3.region,
+      ...s3EnvOf(s3),
       PATIENT_ID_HMAC_KEY: HMAC_KEY,
       SOCKET_ADAPTER: 'postgres',
       JOBS_ENABLED: 'false',
@@ -79,17 +73,7 @@ describe('the compose topology as plain processes: sticky proxy, two hub replica
     replica0 = await startTestApp(shared);
     // Each replica has a data folder of its own, as each container has: only the database and the store are shared.
     replica1Data = await mkdtemp(path.join(os.tmpdir(), 'hub-topology-'));
-    const processEnv = {
-      ...shared,
-      NODE_ENV: 'test',
-      DATABASE_URL: replica0.appUrl,
-      DATABASE_ADMIN_URL: replica0.adminUrl,
-      DATA_DIR: replica1Data,
-      HUB_JWT_SECRET: TEST_JWT_SECRET,
-      HUB_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
-      PASSWORD_HASH_MEMORY_KIB: '4096',
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    };
+    const processEnv = replicaEnvOf(replica0, { ...shared, DATA_DIR: replica1Data });
     replica1 = await startHubProcess(build.entry, processEnv);
     worker = await startWorkerProcess(build.workerEntry, {
       ...processEnv,

@@ -91,3 +91,16 @@ export async function startS3TestServer(): Promise<S3TestServer> {
     },
   };
 }
+
+/** The hub's S3_* settings for this server (`port`: another way in, e.g. a proxy in front of it). */
+export function s3EnvOf(s3: S3TestServer, opts: { port?: number } = {}): Record<string, string> {
+  return {
+    S3_ENDPOINT: s3.endPoint,
+    S3_PORT: String(opts.port ?? s3.port),
+    S3_USE_SSL: 'false',
+    S3_ACCESS_KEY: s3.accessKey,
+    S3_SECRET_KEY: s3.secretKey,
+    S3_BUCKET: s3.bucket,
+    S3_REGION: s3.region,
+  };
+}

@@ -9,9 +9,9 @@ import { ctSeriesFromFixture } from '../../support/ct-series.js';
 import { multipartRelated, storedCounts, stowContentType } from '../../support/dicomweb.js';
 import { buildHub, type HubBuild, type HubProcess, startHubProcess } from '../../support/hub-process.js';
 import { recordFigure } from '../../support/reliability.js';
-import { type S3TestServer, startS3TestServer } from '../../support/s3-test-server.js';
+import { s3EnvOf, type S3TestServer, startS3TestServer } from '../../support/s3-test-server.js';
 import { createTenant, type Tenant } from '../../support/tenant.js';
-import { startTestApp, TEST_ADMIN_PASSWORD, TEST_JWT_SECRET, type TestApp } from '../../support/test-app.js';
+import { replicaEnvOf, startTestApp, type TestApp } from '../../support/test-app.js';
 
 /** The upload: REQUESTS concurrent STOW-RS requests of PER_REQUEST CT slices each, all of one study and series. */
 const REQUESTS = 4;
@@ -46,31 +46,11 @@ describe('fault: a hub replica is killed (SIGKILL) in the middle of a multi-inst
   let files: Buffer[];
   let s3Env: Record<string, string>;
 
-  const startReplica = () =>
-    startHubProcess(build.entry, {
-      NODE_ENV: 'test',
-      DATABASE_URL: t.appUrl,
-      DATABASE_ADMIN_URL: t.adminUrl,
-      DATA_DIR: t.dataDir,
-      HUB_JWT_SECRET: TEST_JWT_SECRET,
-      HUB_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      PASSWORD_HASH_MEMORY_KIB: '4096',
-      JOBS_ENABLED: 'false',
-      ...s3Env,
-    });
+  const startReplica = () => startHubProcess(build.entry, replicaEnvOf(t, s3Env));
 
   beforeAll(async () => {
     [build, s3, { files }] = await Promise.all([buildHub(), startS3TestServer(), ctSeriesFromFixture(INSTANCES)]);
-    s3Env = {
-      S3_ENDPOINT: s3.endPoint,
-      S3_PORT: String(s3.port),
-      S3_USE_SSL: 'false',
-      S3_ACCESS_KEY: s3.accessKey,
-      S3_SECRET_KEY: s3.secretKey,
-      S3_BUCKET: s3.bucket,
-      S3_REGION: s3.region,
-    };
+    s3Env = s3EnvOf(s3);
     t = await startTestApp(s3Env);
     tenant = await createTenant(t);
     [a, b] = await Promise.all([startReplica(), startReplica()]);

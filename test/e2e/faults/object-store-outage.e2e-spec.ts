@@ -5,7 +5,7 @@ import { dicomFixture } from '../../fixtures/dicom-fixtures.js';
 import { multipartRelated, stowContentType } from '../../support/dicomweb.js';
 import { type PausableProxy, startPausableProxy } from '../../support/pausable-proxy.js';
 import { recordFigure } from '../../support/reliability.js';
-import { type S3TestServer, startS3TestServer } from '../../support/s3-test-server.js';
+import { s3EnvOf, type S3TestServer, startS3TestServer } from '../../support/s3-test-server.js';
 import { createTenant, type Tenant } from '../../support/tenant.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 
@@ -26,15 +26,7 @@ describe('fault: the object store becomes unreachable, then comes back', () => {
   beforeAll(async () => {
     s3 = await startS3TestServer();
     proxy = await startPausableProxy({ host: s3.endPoint, port: s3.port });
-    t = await startTestApp({
-      S3_ENDPOINT: '127.0.0.1',
-      S3_PORT: String(proxy.port),
-      S3_USE_SSL: 'false',
-      S3_ACCESS_KEY: s3.accessKey,
-      S3_SECRET_KEY: s3.secretKey,
-      S3_BUCKET: s3.bucket,
-      S3_REGION: s3.region,
-    });
+    t = await startTestApp(s3EnvOf(s3, { port: proxy.port }));
     a = await createTenant(t);
     ct = await readFile(dicomFixture('ct-small.dcm').path);
   }, 120_000);

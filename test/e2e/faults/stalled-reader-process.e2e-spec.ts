@@ -113,8 +113,9 @@ describe('fault: a reader process is stopped past its lease and resumed', () => 
       .send({ fencingToken: second.body.fencingToken, findings: '', impression: newDraft })
       .expect(200);
 
-    reader.child.kill('SIGCONT');
+    // Taken before the signal: the process may run (and send) on the other core before kill() returns here.
     const resumedAt = Date.now();
+    reader.child.kill('SIGCONT');
     await reader.waitFor(
       'the reader process to finish its late writes',
       (l): l is Extract<ReaderLine, { event: 'done' }> => l.event === 'done',

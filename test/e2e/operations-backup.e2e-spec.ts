@@ -19,6 +19,7 @@ import { s3EnvOf, startS3TestServer, type S3TestServer } from '../support/s3-tes
 import { createTenant, type Tenant } from '../support/tenant.js';
 import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app.js';
 import { createEmptyTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { collectBytes } from '../support/http.js';
 
 interface Run {
   code: number;
@@ -176,11 +177,7 @@ describe('backup and restore (npm run backup / restore) of a hub that keeps writ
       .get(`/dicomweb/studies/${ct.studyInstanceUid}/series/${ct.seriesInstanceUid}/instances/${ct.sopInstanceUid}`)
       .auth(a.tokens.clinic_technician, { type: 'bearer' })
       .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      })
+      .parse(collectBytes)
       .expect(200);
     expect((wado.body as Buffer).indexOf(await readFile(ct.path))).toBeGreaterThan(0);
 

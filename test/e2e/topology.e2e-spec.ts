@@ -20,6 +20,7 @@ import { type StickyProxy, startStickyProxy } from '../support/sticky-proxy.js';
 import { createTenant, type Tenant } from '../support/tenant.js';
 import { replicaEnvOf, startTestApp, type TestApp } from '../support/test-app.js';
 import { metadataFor, PDF } from '../fixtures/uploads.js';
+import { collectBytes } from '../support/http.js';
 
 const HMAC_KEY = 'topology-test-patient-id-key-0123456789';
 
@@ -123,11 +124,7 @@ describe('the compose topology as plain processes: sticky proxy, two hub replica
       .get(`/dicomweb/studies/${study}/series/${series}/instances/${sopInstanceUids[2]}`, tenant.tokens.clinic_doctor)
       .set('Accept', 'multipart/related; type="application/dicom"')
       .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+      .parse(collectBytes);
     expect(wado.status).toBe(200);
     expect((wado.body as Buffer).indexOf(files[2]!)).toBeGreaterThan(0);
 

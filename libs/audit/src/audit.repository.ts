@@ -21,36 +21,24 @@ const SEAL_BATCH = 5000;
 
 const COLUMNS = `actor_user_id, actor_username, actor_roles, actor_institution_id, action, object_type, object_id,
   patient_id, outcome, source_ip, request_id, details`;
-const values = (row: AuditRow): unknown[] => [
+/** The event's columns before object id and patient id, and after them (appendPerRowAll takes those two from rows). */
+const actorValues = (row: AuditRow): unknown[] => [
   row.actorUserId,
   row.actorUsername,
   row.actorRoles,
   row.actorInstitutionId,
   row.action,
   row.objectType,
-  row.objectId,
-  row.patientId,
-  row.outcome,
-  row.sourceIp,
-  row.requestId,
-  row.details,
 ];
-/** `$first, …` for the twelve columns. */
-const placeholders = (first: number) => Array.from({ length: 12 }, (_, i) => `$${first + i}`).join(', ');
-
-/** The event's columns other than object id and patient id (taken from the written rows), for appendPerRowAll. */
-const perRowValues = (row: AuditRow): unknown[] => [
-  row.actorUserId,
-  row.actorUsername,
-  row.actorRoles,
-  row.actorInstitutionId,
-  row.action,
-  row.objectType,
+const outcomeValues = (row: AuditRow): unknown[] => [
   row.outcome,
   row.sourceIp,
   row.requestId,
   row.details === null ? null : JSON.stringify(row.details),
 ];
+const values = (row: AuditRow): unknown[] => [...actorValues(row), row.objectId, row.patientId, ...outcomeValues(row)];
+/** `$first, …` for the twelve columns. */
+const placeholders = (first: number) => Array.from({ length: 12 }, (_, i) => `$${first + i}`).join(', ');
 
 /** One audited write of appendPerRowAll: a data-modifying statement with RETURNING, and its event per returned row. */
 export interface PerRowWrite {
@@ -113,7 +101,7 @@ export class AuditRepository {
     const ctes = writes.map((w, k) => {
       const offset = params.length;
       const statement = w.statement.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
-      params.push(...w.params, ...perRowValues(w.row));
+      params.push(...w.params, ...actorValues(w.row), ...outcomeValues(w.row));
       const p = (i: number) => `$${offset + w.params.length + i}`;
       const col = (name: string) => `w."${name.replace(/"/g, '""')}"`;
       const detailPairs = (w.columns.details ?? []).map((name) => `'${name.replace(/'/g, "''")}', ${col(name)}`);

@@ -11,6 +11,15 @@ const FETCH_ROWS = 1000;
 
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
+/** The hub's tables (the public schema) that a backup holds: all but the migrations table, by name. */
+export async function hubTables(client: pg.Client): Promise<string[]> {
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations'
+      ORDER BY tablename`,
+  );
+  return rows.map((r) => r.name);
+}
+
 /** Every object the index references, once, with what the index records for it (as the scrub reads them). */
 const REFERENCED_OBJECTS = `
   SELECT object_key AS key, min(sha256) AS sha256, min(size)::bigint AS size
@@ -37,14 +46,8 @@ export async function exportDatabase(client: pg.Client, dir: string): Promise<Da
     const migrations = (await client.query<{ name: string }>('SELECT name FROM migrations ORDER BY id')).rows.map(
       (r) => r.name,
     );
-    const names = (
-      await client.query<{ name: string }>(
-        `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations'
-          ORDER BY tablename`,
-      )
-    ).rows.map((r) => r.name);
     const tables: TableEntry[] = [];
-    for (const name of names) tables.push(await exportTable(client, dir, name));
+    for (const name of await hubTables(client)) tables.push(await exportTable(client, dir, name));
     // Sequences are outside snapshots; read after it, each is at least as far as any id in the snapshot.
     const sequences = (
       await client.query<{ name: string; value: string | null }>(

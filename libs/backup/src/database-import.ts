@@ -2,20 +2,14 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type pg from 'pg';
 import { type BackupManifest, BackupRefused, loadOrder, tableFile } from './backup-manifest.js';
-import { quoteIdent } from './database-export.js';
+import { hubTables, quoteIdent } from './database-export.js';
 
 const INSERT_ROWS = 1000;
 
 /** Rows in any table of the public schema but the migrations table: a target with any is not empty. */
 export async function tablesWithRows(client: pg.Client): Promise<string[]> {
-  const names = (
-    await client.query<{ name: string }>(
-      `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations'
-        ORDER BY tablename`,
-    )
-  ).rows.map((r) => r.name);
   const withRows: string[] = [];
-  for (const name of names) {
+  for (const name of await hubTables(client)) {
     const { rowCount } = await client.query(`SELECT 1 FROM ${quoteIdent(name)} LIMIT 1`);
     if (rowCount) withRows.push(name);
   }

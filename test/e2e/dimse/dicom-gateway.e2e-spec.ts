@@ -14,6 +14,7 @@ import { dcmtk, requireDcmtk } from '../../support/dcmtk.js';
 import { storedCounts } from '../../support/dicomweb.js';
 import { createTenant, type Tenant } from '../../support/tenant.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
+import { collectBytes } from '../../support/http.js';
 
 // A file without trailing padding: DCMTK sends every other byte of its data set as it is in the file.
 const CR = dicomFixture('cr-small.dcm');
@@ -157,11 +158,7 @@ describe('DICOM gateway (DIMSE) with DCMTK as the modality', () => {
         .auth(tenant.tokens.clinic_technician, { type: 'bearer' })
         .set('Accept', 'multipart/related; type="application/dicom"')
         .buffer(true)
-        .parse((r, cb) => {
-          const chunks: Buffer[] = [];
-          r.on('data', (c: Buffer) => chunks.push(c));
-          r.on('end', () => cb(null, Buffer.concat(chunks)));
-        });
+        .parse(collectBytes);
       expect(res.status).toBe(200);
       const body = res.body as Buffer;
       // The one part of the multipart answer: from the preamble before "DICM" to the closing boundary.

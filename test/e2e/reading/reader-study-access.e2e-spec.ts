@@ -6,7 +6,7 @@ import { dicomFixture } from '../../fixtures/dicom-fixtures.js';
 import { PDF } from '../../fixtures/uploads.js';
 import { dicomwebClient } from '../../support/dicomweb-client.js';
 import { multipartRelated, storedCounts, stowContentType } from '../../support/dicomweb.js';
-import { getAs, postAs } from '../../support/http.js';
+import { collectBytes, getAs, postAs } from '../../support/http.js';
 import { addUser, uploadEcgStudy } from '../../support/reading.js';
 import { createTenant, type Tenant } from '../../support/tenant.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
@@ -167,11 +167,7 @@ describe('Readers of the lead hospital see the studies they are asked to read', 
     expect(record.body.files).toHaveLength(1);
     const file = await getAs(t, `/api/studies/${ecgStudyId}/files/${ecgFileId}`, a.tokens.reader)
       .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      })
+      .parse(collectBytes)
       .expect(200);
     expect(Buffer.compare(file.body as Buffer, PDF)).toBe(0);
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { getAs, postAs } from '../../support/http.js';
+import { collectBytes, getAs, postAs } from '../../support/http.js';
 import { addUser, uploadEcgStudy } from '../../support/reading.js';
 import { createTenant, type Tenant } from '../../support/tenant.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
@@ -171,11 +171,7 @@ describe('Reading: request → claim → draft → submit → review → sign, w
     expect(fhir.body.conclusion).toBe('正常心电图');
     const pdf = await getAs(t, `/api/reports/${reportId}/pdf`, a.tokens.clinic_doctor)
       .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      })
+      .parse(collectBytes)
       .expect(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');

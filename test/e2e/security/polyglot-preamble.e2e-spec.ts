@@ -6,6 +6,7 @@ import { minimalDataset, writePart10 } from '../../fixtures/dicom-writer.js';
 import { multipartRelated, storedCounts, stowContentType } from '../../support/dicomweb.js';
 import { createTenant, type Tenant } from '../../support/tenant.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
+import { collectBytes } from '../../support/http.js';
 
 type Item = Record<string, { Value: unknown[] }>;
 const BOUNDARY = 'polyglot-boundary';
@@ -91,11 +92,7 @@ describe('polyglot files: a DICOM preamble that is also another kind of file is 
       .set('Accept', 'multipart/related; type="application/dicom"')
       .auth(a.tokens.clinic_technician, { type: 'bearer' })
       .buffer(true)
-      .parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      })
+      .parse(collectBytes)
       .expect(200);
     expect((wado.body as Buffer).includes(zero)).toBe(true);
   });

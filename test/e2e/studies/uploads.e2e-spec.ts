@@ -5,6 +5,7 @@ import { storedCounts } from '../../support/dicomweb.js';
 import { createTenant, type Tenant } from '../../support/tenant.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 import { AECG_XML, HL7_ORU, PDF, PNG, WINDOWS_EXE, dicomFile, metadataFor } from '../../fixtures/uploads.js';
+import { collectBytes } from '../../support/http.js';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -65,11 +66,7 @@ describe('POST /api/studies: ECG, lab and pathology uploads', () => {
         .get(`/api/studies/${res.body.id}/files/${pdf.id}`)
         .auth(a.tokens.clinic_doctor, { type: 'bearer' })
         .buffer(true)
-        .parse((r, done) => {
-          const chunks: Buffer[] = [];
-          r.on('data', (c: Buffer) => chunks.push(c));
-          r.on('end', () => done(null, Buffer.concat(chunks)));
-        })
+        .parse(collectBytes)
         .expect(200);
       expect(Buffer.compare(download.body as Buffer, PDF)).toBe(0);
       expect(download.headers['content-type']).toBe('application/pdf');

@@ -41,6 +41,16 @@ function pidIsAlive(pid: number): boolean {
  * Passwords are generated on first start and kept in `<dataDir>/secrets` (mode 0600), never in the repo.
  * If another process (a running hub) already serves the cluster, it is reused and left running on stop().
  */
+/**
+ * The hub talks to its embedded server over a Unix socket where there is one: a round trip costs the hub a quarter to
+ * a third less CPU than over loopback TCP (measured with `SELECT 1` at 8 in flight on the 2-core machine of the
+ * benchmarks). Authentication is by password on the socket as on TCP (initdb --auth=password).
+ */
+const SOCKET_DIR = '/tmp';
+const socketFlags = (): string[] =>
+  process.platform === 'win32' ? [] : ['-c', `unix_socket_directories=${SOCKET_DIR}`];
+const connectionHost = (): string => (process.platform === 'win32' ? '127.0.0.1' : encodeURIComponent(SOCKET_DIR));
+
 export class EmbeddedPostgresServer {
   private server?: EmbeddedPostgres;
 
@@ -68,7 +78,7 @@ export class EmbeddedPostgresServer {
         persistent: true,
         createPostgresUser: process.getuid?.() === 0,
         initdbFlags: ['--encoding=UTF8', '--locale=C'],
-        postgresFlags: this.options.postgresFlags ?? [],
+        postgresFlags: [...socketFlags(), ...(this.options.postgresFlags ?? [])],
         onLog: () => undefined,
         onError: () => undefined,
       });
@@ -76,11 +86,12 @@ export class EmbeddedPostgresServer {
       await this.server.start();
     }
 
-    const ownerUrl = `postgres://${OWNER_ROLE}:${encodeURIComponent(ownerPassword)}@127.0.0.1:${port}`;
+    const host = connectionHost();
+    const ownerUrl = `postgres://${OWNER_ROLE}:${encodeURIComponent(ownerPassword)}@${host}:${port}`;
     await this.ensureDatabaseAndAppRole(ownerUrl, appPassword);
     return {
       adminUrl: `${ownerUrl}/${DATABASE}`,
-      appUrl: `postgres://${APP_ROLE}:${encodeURIComponent(appPassword)}@127.0.0.1:${port}/${DATABASE}`,
+      appUrl: `postgres://${APP_ROLE}:${encodeURIComponent(appPassword)}@${host}:${port}/${DATABASE}`,
     };
   }
 

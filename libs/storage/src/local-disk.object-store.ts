@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { constants, createWriteStream, type Dir } from 'node:fs';
 import { access, lstat, mkdir, open, opendir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,6 +12,8 @@ import type { ObjectStat, ObjectStore, PutOptions, StoredObject } from './object
 const TEMP_SUFFIX = '.part';
 const TEMP_NAME = /^[0-9a-f-]{36}\.part$/;
 const HEX_PAIR = /^[0-9a-f]{2}$/;
+/** Objects up to this size are collected and written in one call; bigger ones stream (memory stays flat). */
+const SMALL_OBJECT_BYTES = 1024 * 1024;
 
 /**
  * Content-addressed objects on a local file system: `<root>/sha256/ab/cd/<hex>`, written through `<root>/tmp/`
@@ -23,6 +25,8 @@ export class LocalDiskObjectStore implements ObjectStore {
   readonly tempDir: string;
   private readonly objectsDir: string;
   private tempDirReady = false;
+  /** Object directories known to exist (at most 65,536: two levels of two hex digits), so put() skips mkdir. */
+  private readonly knownDirectories = new Set<string>();
 
   constructor(root: string) {
     this.root = path.resolve(root);
@@ -36,35 +40,23 @@ export class LocalDiskObjectStore implements ObjectStore {
       this.tempDirReady = true;
     }
     const tempPath = path.join(this.tempDir, `${randomUUID()}${TEMP_SUFFIX}`);
-    const meter = new HashingMeterTransform(options.maxBytes);
-    // flush: the file is fsynced before it is closed, so the rename below never publishes unwritten bytes.
-    const sink = createWriteStream(tempPath, { flags: 'wx', mode: 0o640, flush: true });
+    const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
+    let head: CollectedHead;
     try {
-      await pipeline(body, meter, sink);
-      const sha256 = meter.sha256;
-      const key = objectKeyFor(sha256);
-      const finalPath = this.pathOf(key);
-      const finalDir = path.dirname(finalPath);
-      const firstCreated = await mkdir(finalDir, { recursive: true });
-      // In a directory made just now the object cannot exist yet; elsewhere it may (the same bytes stored before).
-      if (firstCreated === undefined && (await exists(finalPath))) {
-        await rm(tempPath, { force: true });
-      } else {
-        await rename(tempPath, finalPath);
-        // The rename is durable once its directory is synced, and new prefix directories once their own parents are.
-        // The syncs do not depend on each other, so they run together; all have finished before put() resolves.
-        await Promise.all(directoriesToSync(finalDir, firstCreated).map(fsyncDirectory));
-      }
-      return { key, size: meter.bytes, sha256 };
+      head = await collectHead(body, Math.min(SMALL_OBJECT_BYTES, maxBytes));
+    } catch (error) {
+      if (!body.destroyed) body.destroy();
+      throw error;
+    }
+    try {
+      const stored = head.ended
+        ? await this.writeWhole(tempPath, head.chunks, head.bytes)
+        : await this.writeStreamed(tempPath, head.chunks, body, maxBytes);
+      await this.publish(tempPath, stored.key);
+      return stored;
     } catch (error) {
       if (isErrno(error, 'ENOENT')) {
         this.tempDirReady = false; // removed under us: made again by the next put
-      }
-      // The file may still be being opened when the body fails; removing it before then would leave it behind.
-      if (!sink.closed) {
-        const closed = new Promise<void>((resolve) => sink.once('close', () => resolve()));
-        sink.destroy();
-        await closed;
       }
       await rm(tempPath, { force: true });
       if (!body.destroyed) {
@@ -72,6 +64,74 @@ export class LocalDiskObjectStore implements ObjectStore {
       }
       throw error;
     }
+  }
+
+  /**
+   * An object that arrived whole (up to SMALL_OBJECT_BYTES): one write and one sync. Every file-system call is a trip
+   * to libuv's thread pool, and each cost the event loop about 0.1 ms on the benchmark machine; a 257 KiB instance
+   * written as it streamed took five writes.
+   */
+  private async writeWhole(tempPath: string, chunks: Buffer[], bytes: number): Promise<StoredObject> {
+    const hash = createHash('sha256');
+    for (const chunk of chunks) hash.update(chunk);
+    const sha256 = hash.digest('hex');
+    const file = await open(tempPath, 'wx', 0o640);
+    try {
+      const { bytesWritten } = await file.writev(chunks);
+      if (bytesWritten !== bytes) throw new Error(`short write: ${bytesWritten} of ${bytes} bytes`);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    return { key: objectKeyFor(sha256), size: bytes, sha256 };
+  }
+
+  /** A bigger object: its first chunks, then the rest of the body as it comes, hashed and metered on the way. */
+  private async writeStreamed(
+    tempPath: string,
+    head: Buffer[],
+    body: Readable,
+    maxBytes: number,
+  ): Promise<StoredObject> {
+    const meter = new HashingMeterTransform(maxBytes);
+    // flush: the file is fsynced before it is closed, so the rename never publishes unwritten bytes.
+    const sink = createWriteStream(tempPath, { flags: 'wx', mode: 0o640, flush: true });
+    try {
+      for (const chunk of head) meter.write(chunk);
+      await pipeline(body, meter, sink);
+    } catch (error) {
+      // The file may still be being opened when the body fails; removing it before then would leave it behind.
+      if (!sink.closed) {
+        const closed = new Promise<void>((resolve) => sink.once('close', () => resolve()));
+        sink.destroy();
+        await closed;
+      }
+      throw error;
+    }
+    return { key: objectKeyFor(meter.sha256), size: meter.bytes, sha256: meter.sha256 };
+  }
+
+  /**
+   * Renames the synced temp file into place, durably. The same bytes stored before are simply replaced: the content
+   * is identical (the name is its hash), and a reader holding the old file keeps reading it.
+   */
+  private async publish(tempPath: string, key: string): Promise<void> {
+    const finalPath = this.pathOf(key);
+    const finalDir = path.dirname(finalPath);
+    let created: string | undefined;
+    if (!this.knownDirectories.has(finalDir)) created = await mkdir(finalDir, { recursive: true });
+    try {
+      await rename(tempPath, finalPath);
+    } catch (error) {
+      if (!isErrno(error, 'ENOENT') || !this.knownDirectories.delete(finalDir)) throw error;
+      // The directory was removed since it was made (by hand, or by a restore): made again.
+      created = await mkdir(finalDir, { recursive: true });
+      await rename(tempPath, finalPath);
+    }
+    // The rename is durable once its directory is synced, and new prefix directories once their own parents are.
+    // The syncs do not depend on each other, so they run together; all have finished before put() resolves.
+    await Promise.all(directoriesToSync(finalDir, created).map(fsyncDirectory));
+    this.knownDirectories.add(finalDir);
   }
 
   async get(key: string): Promise<Readable> {
@@ -212,18 +272,6 @@ async function opendirIfExists(dirPath: string): Promise<Dir | null> {
   }
 }
 
-async function exists(filePath: string): Promise<boolean> {
-  try {
-    await stat(filePath);
-    return true;
-  } catch (error) {
-    if (isErrno(error, 'ENOENT')) {
-      return false;
-    }
-    throw error;
-  }
-}
-
 async function fsyncDirectory(dirPath: string): Promise<void> {
   // Windows cannot open a directory for fsync; NTFS journals the rename itself.
   if (process.platform === 'win32') {
@@ -235,6 +283,42 @@ async function fsyncDirectory(dirPath: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+interface CollectedHead {
+  chunks: Buffer[];
+  bytes: number;
+  /** The body ended within the limit: the chunks are all of it. */
+  ended: boolean;
+}
+
+/** Reads a body until it ends or more than `limit` bytes have come; a body cut short there is left paused. */
+function collectHead(body: Readable, limit: number): Promise<CollectedHead> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    const settle = (outcome: () => void) => {
+      body.off('data', onData);
+      body.off('end', onEnd);
+      body.off('error', onError);
+      outcome();
+    };
+    const onData = (chunk: Buffer | string) => {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      chunks.push(buffer);
+      bytes += buffer.length;
+      if (bytes > limit) {
+        body.pause();
+        settle(() => resolve({ chunks, bytes, ended: false }));
+      }
+    };
+    const onEnd = () => settle(() => resolve({ chunks, bytes, ended: true }));
+    const onError = (error: Error) => settle(() => reject(error));
+    if (body.readableEnded) return resolve({ chunks, bytes, ended: true });
+    body.on('data', onData);
+    body.once('end', onEnd);
+    body.once('error', onError);
+  });
 }
 
 function isErrno(error: unknown, code: string): boolean {

@@ -47,6 +47,29 @@ describe('LocalDiskObjectStore specifics', () => {
     expect(await readdir(store.tempDir)).toEqual([]);
   });
 
+  it('stores again after its object directories were removed behind its back', async () => {
+    const first = await store.put(Readable.from([Buffer.from('hello')]));
+    await rm(path.join(root, 'objects', 'sha256'), { recursive: true });
+    const again = await store.put(Readable.from([Buffer.from('hello')]));
+    expect(again.key).toBe(first.key);
+    expect(await store.stat(again.key)).toMatchObject({ size: 5 });
+    expect(await readdir(store.tempDir)).toEqual([]);
+  });
+
+  it('keeps one file when the same bytes come again, whether whole or streamed', async () => {
+    const bytes = Buffer.alloc(3 * 1024 * 1024, 9);
+    const whole = await store.put(Readable.from([bytes.subarray(0, 1000)]));
+    const wholeAgain = await store.put(Readable.from([bytes.subarray(0, 1000)]));
+    const streamed = await store.put(Readable.from([bytes.subarray(0, 1024 * 1024), bytes.subarray(1024 * 1024)]));
+    const streamedAgain = await store.put(Readable.from([bytes]));
+    expect(wholeAgain.key).toBe(whole.key);
+    expect(streamedAgain).toEqual(streamed);
+    expect(streamed.size).toBe(bytes.length);
+    const hex = streamed.sha256;
+    expect(await readdir(path.join(root, 'objects', 'sha256', hex.slice(0, 2), hex.slice(2, 4)))).toEqual([hex]);
+    expect(await readdir(store.tempDir)).toEqual([]);
+  });
+
   it('removes only stale temp files', async () => {
     await store.ping();
     const stale = path.join(store.tempDir, '0b6b3a1e-4a4b-4c4d-8e8f-000000000001.part');

@@ -20,7 +20,8 @@ import { SessionRepository } from './session.repository.js';
 
 /**
  * Global: every HTTP route needs a valid access token of a live session unless marked @Public(). Roles come from the
- * database on each request, so a role taken away or a session ended takes effect at once.
+ * database (through the session cache that change notifications keep current), so a role taken away or a session
+ * ended takes effect at once in the process that made the change and within milliseconds in the others.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {

@@ -15,7 +15,9 @@ import { UserEntity } from './entities/user.entity.js';
 import { FirstAdminService } from './first-admin.service.js';
 import { resolveJwtSecret } from './jwt-secret.js';
 import { PasswordHasher } from './password-hasher.js';
-import { SessionRepository } from './session.repository.js';
+import { ActiveSessionCache } from './active-session-cache.js';
+import { SessionChangeListener } from './session-change.listener.js';
+import { ACTIVE_SESSIONS, SessionRepository } from './session.repository.js';
 import { UserAccounts } from './user-accounts.service.js';
 import { UserRepository } from './user.repository.js';
 
@@ -45,6 +47,13 @@ import { UserRepository } from './user.repository.js';
     { provide: APP_GUARD, useExisting: AuthGuard },
     PasswordHasher,
     SessionRepository,
+    {
+      provide: ACTIVE_SESSIONS,
+      inject: [HUB_CONFIG],
+      useFactory: (config: HubConfig) =>
+        new ActiveSessionCache({ maxEntries: 10_000, maxAgeMs: config.SESSION_CACHE_SECONDS * 1000 }),
+    },
+    SessionChangeListener,
     UserRepository,
     UserAccounts,
     FirstAdminService,

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Role } from '@hub/core';
+import { ActiveSessionCache } from './active-session-cache.js';
 import { PreparedStatement, returningRows } from '@hub/db';
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
@@ -35,17 +36,24 @@ const activeSession = new PreparedStatement<{
   institution_id: string | null;
   consortium_id: string | null;
   mfa: boolean;
+  expires_at: Date;
 }>(
-  `SELECT u.id, u.username, u.roles, u.institution_id, i.consortium_id, s.mfa
+  `SELECT u.id, u.username, u.roles, u.institution_id, i.consortium_id, s.mfa, s.expires_at
      FROM auth_sessions s
      JOIN users u ON u.id = s.user_id
      LEFT JOIN institutions i ON i.id = u.institution_id
     WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
 );
 
+/** The live sessions a hub process keeps (see ActiveSessionCache and SessionChangeListener). */
+export const ACTIVE_SESSIONS = Symbol('ACTIVE_SESSIONS');
+
 @Injectable()
 export class SessionRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(ACTIVE_SESSIONS) private readonly activeSessions: ActiveSessionCache<ActiveSession>,
+  ) {}
 
   async createSession(input: {
     userId: string;
@@ -117,12 +125,17 @@ export class SessionRepository {
       `UPDATE auth_sessions SET revoked_at = now(), revoked_reason = $2 WHERE id = $1 AND revoked_at IS NULL`,
       [sessionId, reason],
     );
+    // The notification reaches this process too, a moment later; a request in between must not find the session.
+    this.activeSessions.changed({ session: sessionId });
   }
 
   async findActive(sessionId: string, userId: string): Promise<ActiveSession | null> {
+    const cached = this.activeSessions.find(sessionId, userId);
+    if (cached) return cached;
+    const generation = this.activeSessions.begin();
     const [row] = await activeSession.run(this.dataSource, [sessionId, userId]);
     if (!row) return null;
-    return {
+    const session: ActiveSession = {
       userId: row.id,
       username: row.username,
       roles: row.roles,
@@ -130,5 +143,7 @@ export class SessionRepository {
       consortiumId: row.consortium_id,
       mfa: row.mfa,
     };
+    this.activeSessions.keep(generation, sessionId, userId, session, row.expires_at);
+    return session;
   }
 }

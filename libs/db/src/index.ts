@@ -12,3 +12,4 @@ export * from './socket-io-postgres.js';
 export * from './jobs/job-queue.js';
 export * from './jobs/jobs.module.js';
 export * from './backup-guard.js';
+export * from './notification-listener.js';

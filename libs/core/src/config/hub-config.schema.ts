@@ -135,6 +135,9 @@ export const hubConfigSchema = z
     HUB_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     ACCESS_TOKEN_TTL_SECONDS: positiveInt(900),
     REFRESH_TOKEN_TTL_SECONDS: positiveInt(7 * 24 * 3600),
+    // How long a live session read from the database may be reused without reading it again (0: read on every
+    // request). Changes to sessions, users and institutions drop it at once by LISTEN/NOTIFY; this bounds the rest.
+    SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
     // argon2id memory cost; lower it only for tests (it trades resistance to cracking for speed).
     PASSWORD_HASH_MEMORY_KIB: z.coerce.number().int().min(1024).max(1048576).default(65536),
     LOGIN_MAX_FAILURES: positiveInt(5),

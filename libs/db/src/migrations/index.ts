@@ -12,6 +12,7 @@ import { Consultations1795354556121 } from './1795354556121-Consultations.js';
 import { SocketIoAttachments1795360000000 } from './1795360000000-SocketIoAttachments.js';
 import { DicomModalities1795361968745 } from './1795361968745-DicomModalities.js';
 import { AuditRetention1795384822867 } from './1795384822867-AuditRetention.js';
+import { SessionChangeNotifications1795396705849 } from './1795396705849-SessionChangeNotifications.js';
 
 export const migrations = [
   Foundation1795333841708,
@@ -27,4 +28,5 @@ export const migrations = [
   SocketIoAttachments1795360000000,
   DicomModalities1795361968745,
   AuditRetention1795384822867,
+  SessionChangeNotifications1795396705849,
 ];

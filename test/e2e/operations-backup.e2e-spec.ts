@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import request from 'supertest';
 import { type BackupManifest, objectFile, tableFile } from '@hub/backup';
-import { BACKUP_GUARD_RELEASE, BACKUP_GUARD_TAKE } from '@hub/db';
+import { BACKUP_GUARD_RELEASE, BACKUP_GUARD_TAKE, migrations } from '@hub/db';
 import { OBJECT_STORE, type ObjectStore } from '@hub/storage';
 import { OrphanObjectSweeper } from '@hub/studies';
 import { dicomFixture } from '../fixtures/dicom-fixtures.js';
@@ -118,7 +118,7 @@ describe('backup and restore (npm run backup / restore) of a hub that keeps writ
 
     manifest = JSON.parse(await readFile(path.join(backupDir, 'manifest.json'), 'utf8')) as BackupManifest;
     const rows = (name: string) => manifest.tables.find((t) => t.name === name)!.rows;
-    expect(manifest.migrations.at(-1)).toMatch(/^AuditRetention/);
+    expect(manifest.migrations.at(-1)).toBe(migrations.at(-1)!.name);
     expect(manifest.hubVersion).toMatch(/^\d+\.\d+\.\d+/);
     // The writer went on during the backup: uploads committed after the snapshot are not in it, those before are.
     const [{ studies }] = await source.sql<{ studies: number }>('SELECT count(*)::int AS studies FROM studies');

@@ -4,6 +4,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { HUB_CONFIG, type HubConfig } from '@hub/core';
+import { NotifiedCache } from '@hub/db';
 import { loginRateLimit } from './login-rate-limit.js';
 import { AccessTokenService } from './access-token.service.js';
 import { AuthController } from './auth.controller.js';
@@ -15,8 +16,6 @@ import { UserEntity } from './entities/user.entity.js';
 import { FirstAdminService } from './first-admin.service.js';
 import { resolveJwtSecret } from './jwt-secret.js';
 import { PasswordHasher } from './password-hasher.js';
-import { ActiveSessionCache } from './active-session-cache.js';
-import { SessionChangeListener } from './session-change.listener.js';
 import { ACTIVE_SESSIONS, SessionRepository } from './session.repository.js';
 import { UserAccounts } from './user-accounts.service.js';
 import { UserRepository } from './user.repository.js';
@@ -51,9 +50,8 @@ import { UserRepository } from './user.repository.js';
       provide: ACTIVE_SESSIONS,
       inject: [HUB_CONFIG],
       useFactory: (config: HubConfig) =>
-        new ActiveSessionCache({ maxEntries: 10_000, maxAgeMs: config.SESSION_CACHE_SECONDS * 1000 }),
+        new NotifiedCache({ maxEntries: 10_000, maxAgeMs: config.SESSION_CACHE_SECONDS * 1000 }),
     },
-    SessionChangeListener,
     UserRepository,
     UserAccounts,
     FirstAdminService,

@@ -3,8 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Role } from '@hub/core';
-import { ActiveSessionCache } from './active-session-cache.js';
-import { PreparedStatement, returningRows } from '@hub/db';
+import { ChangeNotifications, PreparedStatement, returningRows } from '@hub/db';
+import { type ActiveSessionCache, applyAuthChange, AUTH_CHANGE_CHANNEL } from './active-session-cache.js';
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
@@ -45,7 +45,7 @@ const activeSession = new PreparedStatement<{
     WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
 );
 
-/** The live sessions a hub process keeps (see ActiveSessionCache and SessionChangeListener). */
+/** The live sessions a hub process keeps (SESSION_CACHE_SECONDS), dropped by change notifications. */
 export const ACTIVE_SESSIONS = Symbol('ACTIVE_SESSIONS');
 
 @Injectable()
@@ -53,7 +53,10 @@ export class SessionRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(ACTIVE_SESSIONS) private readonly activeSessions: ActiveSessionCache<ActiveSession>,
-  ) {}
+    changes: ChangeNotifications,
+  ) {
+    changes.subscribe(AUTH_CHANGE_CHANNEL, activeSessions, (payload) => applyAuthChange(activeSessions, payload));
+  }
 
   async createSession(input: {
     userId: string;
@@ -126,12 +129,12 @@ export class SessionRepository {
       [sessionId, reason],
     );
     // The notification reaches this process too, a moment later; a request in between must not find the session.
-    this.activeSessions.changed({ session: sessionId });
+    this.activeSessions.changed((id) => id === sessionId);
   }
 
   async findActive(sessionId: string, userId: string): Promise<ActiveSession | null> {
-    const cached = this.activeSessions.find(sessionId, userId);
-    if (cached) return cached;
+    const cached = this.activeSessions.find(sessionId);
+    if (cached?.userId === userId) return cached;
     const generation = this.activeSessions.begin();
     const [row] = await activeSession.run(this.dataSource, [sessionId, userId]);
     if (!row) return null;
@@ -143,7 +146,7 @@ export class SessionRepository {
       consortiumId: row.consortium_id,
       mfa: row.mfa,
     };
-    this.activeSessions.keep(generation, sessionId, userId, session, row.expires_at);
+    this.activeSessions.keep(generation, sessionId, session, row.expires_at);
     return session;
   }
 }

@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { conflict, type Discipline, type Page, type PageRequest } from '@hub/core';
-import { isUniqueViolation, PreparedStatement } from '@hub/db';
+import { conflict, type Discipline, HUB_CONFIG, type HubConfig, type Page, type PageRequest } from '@hub/core';
+import { ChangeNotifications, isUniqueViolation, NotifiedCache, PreparedStatement } from '@hub/db';
 import { CentreServedInstitutionEntity } from './entities/centre-served-institution.entity.js';
 import { CentreEntity } from './entities/centre.entity.js';
 import type { Centre, CentreForReader, NewCentre, ReadingPrivilege } from './registry.types.js';
@@ -55,9 +55,39 @@ export interface CentreFilter {
   discipline?: Discipline;
 }
 
+/** The channel the registry_change_notify() trigger (migration RegistryChangeNotifications) notifies on. */
+export const REGISTRY_CHANGE_CHANNEL = 'hub_registry_change';
+
+const readerKey = (centreId: string, userId: string) => `${centreId}/${userId}`;
+
+/**
+ * Drops what a payload of registry_change_notify() names: 'centre:<id>' that centre for every reader, 'reader:<id>'
+ * every centre for that reader, anything else everything.
+ */
+export function applyRegistryChange(cache: NotifiedCache<CentreForReader>, payload: string): void {
+  const [kind, id] = payload.split(':', 2);
+  if (kind === 'centre' && id) return cache.changed((key) => key.startsWith(`${id}/`));
+  if (kind === 'reader' && id) return cache.changed((key) => key.endsWith(`/${id}`));
+  cache.changed();
+}
+
 @Injectable()
 export class CentreRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  /** Centres with a reader's privileges, as last read (REGISTRY_CACHE_SECONDS), dropped by change notifications. */
+  private readonly readers: NotifiedCache<CentreForReader>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(HUB_CONFIG) config: HubConfig,
+    changes: ChangeNotifications,
+  ) {
+    const readers = new NotifiedCache<CentreForReader>({
+      maxEntries: 10_000,
+      maxAgeMs: config.REGISTRY_CACHE_SECONDS * 1000,
+    });
+    changes.subscribe(REGISTRY_CHANGE_CHANNEL, readers, (payload) => applyRegistryChange(readers, payload));
+    this.readers = readers;
+  }
 
   /** The centre and the institutions it serves; call inside a transaction so both land or neither. 409 on a taken name. */
   async insert(input: NewCentre, manager: EntityManager): Promise<Centre> {
@@ -108,8 +138,15 @@ export class CentreRepository {
 
   /** The centre with the reading privileges of `userId` (any discipline); null when there is no such centre. */
   async findForReader(id: string, userId: string, manager?: EntityManager): Promise<CentreForReader | null> {
+    const key = readerKey(id, userId);
+    const cached = this.readers.find(key);
+    if (cached) return cached;
+    const generation = this.readers.begin();
     const [row] = await centreAndPrivileges.run(manager ?? this.dataSource, [id, userId]);
-    return row ? { centre: toCentre(row), privileges: row.privileges } : null;
+    if (!row) return null;
+    const reader: CentreForReader = { centre: toCentre(row), privileges: row.privileges };
+    this.readers.keep(generation, key, reader);
+    return reader;
   }
 
   /** The centres a consortium runs, or those an institution hosts (its readers work there). */

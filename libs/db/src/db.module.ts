@@ -3,6 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { HUB_CONFIG, type HubConfig } from '@hub/core';
 import { buildDataSourceOptions } from './data-source-options.js';
+import { ChangeNotifications } from './cache/change-notifications.js';
 import { DatabaseRuntime } from './database-runtime.js';
 
 @Global()
@@ -13,8 +14,9 @@ import { DatabaseRuntime } from './database-runtime.js';
       inject: [HUB_CONFIG, ModuleRef],
       useFactory: (config: HubConfig, moduleRef: ModuleRef) => DatabaseRuntime.start(config, moduleRef),
     },
+    ChangeNotifications,
   ],
-  exports: [DatabaseRuntime],
+  exports: [DatabaseRuntime, ChangeNotifications],
 })
 class DatabaseRuntimeModule {}
 

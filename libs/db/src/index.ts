@@ -12,4 +12,7 @@ export * from './socket-io-postgres.js';
 export * from './jobs/job-queue.js';
 export * from './jobs/jobs.module.js';
 export * from './backup-guard.js';
-export * from './notification-listener.js';
+export * from './cache/notification-listener.js';
+export * from './cache/notified-cache.js';
+export * from './cache/change-notifications.js';
+export { migrations } from './migrations/index.js';

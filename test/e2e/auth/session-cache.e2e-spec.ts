@@ -47,7 +47,7 @@ describe('auth: the live-session cache follows changes made anywhere', () => {
 
   const listenerPids = () =>
     t.sql<{ pid: number }>(
-      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN hub_auth_change'`,
+      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%LISTEN hub_auth_change;%'`,
     );
 
   beforeAll(async () => {

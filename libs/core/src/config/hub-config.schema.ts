@@ -138,6 +138,8 @@ export const hubConfigSchema = z
     // How long a live session read from the database may be reused without reading it again (0: read on every
     // request). Changes to sessions, users and institutions drop it at once by LISTEN/NOTIFY; this bounds the rest.
     SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+    // Likewise for a reading centre with a reader's privileges (checked by every claim, draft and signature).
+    REGISTRY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
     // argon2id memory cost; lower it only for tests (it trades resistance to cracking for speed).
     PASSWORD_HASH_MEMORY_KIB: z.coerce.number().int().min(1024).max(1048576).default(65536),
     LOGIN_MAX_FAILURES: positiveInt(5),

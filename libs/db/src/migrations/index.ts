@@ -13,6 +13,7 @@ import { SocketIoAttachments1795360000000 } from './1795360000000-SocketIoAttach
 import { DicomModalities1795361968745 } from './1795361968745-DicomModalities.js';
 import { AuditRetention1795384822867 } from './1795384822867-AuditRetention.js';
 import { SessionChangeNotifications1795396705849 } from './1795396705849-SessionChangeNotifications.js';
+import { RegistryChangeNotifications1795399000000 } from './1795399000000-RegistryChangeNotifications.js';
 
 export const migrations = [
   Foundation1795333841708,
@@ -29,4 +30,5 @@ export const migrations = [
   DicomModalities1795361968745,
   AuditRetention1795384822867,
   SessionChangeNotifications1795396705849,
+  RegistryChangeNotifications1795399000000,
 ];

@@ -1,8 +1,8 @@
 import pg from 'pg';
 
 export interface NotificationHandlers {
-  /** A NOTIFY on the channel, in commit order. */
-  notified(payload: string): void;
+  /** A NOTIFY on one of the channels, in commit order. */
+  notified(channel: string, payload: string): void;
   /** LISTEN is in place: from now on no notification is missed. */
   listening(): void;
   /** The connection is gone: notifications may be missed until `listening` is called again. */
@@ -10,9 +10,10 @@ export interface NotificationHandlers {
 }
 
 const RETRY_MS = { first: 250, max: 5_000 };
+const PLAIN_NAME = /^[a-z_][a-z0-9_]*$/;
 
 /**
- * One connection that LISTENs on a channel and comes back by itself after the server drops it (a restart, an
+ * One connection that LISTENs on some channels and comes back by itself after the server drops it (a restart, an
  * administrator's pg_terminate_backend), telling its handlers when it is deaf and when it hears again.
  */
 export class NotificationListener {
@@ -23,10 +24,11 @@ export class NotificationListener {
 
   constructor(
     private readonly url: string,
-    private readonly channel: string,
+    private readonly channels: string[],
     private readonly handlers: NotificationHandlers,
   ) {
-    if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`not a plain channel name: ${channel}`);
+    const odd = channels.find((c) => !PLAIN_NAME.test(c));
+    if (odd !== undefined) throw new Error(`not a plain channel name: ${odd}`);
   }
 
   /** Resolves once listening, or after the first attempt failed (it then keeps trying in the background). */
@@ -49,12 +51,12 @@ export class NotificationListener {
     client.on('error', drop);
     client.on('end', drop);
     client.on('notification', (message) => {
-      if (message.channel === this.channel) this.handlers.notified(message.payload ?? '');
+      if (this.channels.includes(message.channel)) this.handlers.notified(message.channel, message.payload ?? '');
     });
     this.client = client;
     try {
       await client.connect();
-      await client.query(`LISTEN ${this.channel}`);
+      await client.query(this.channels.map((c) => `LISTEN ${c};`).join(' '));
     } catch {
       drop();
       return;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { requestContext } from '@hub/core';
 import type { AuditEntry } from './audit-event.js';
-import { AuditRepository, type AuditRow, type RowColumns } from './audit.repository.js';
+import { AuditRepository, type AuditRow, type PerRowWrite, type RowColumns } from './audit.repository.js';
 
 /** A data-modifying statement (with RETURNING, fixed text) audited with one event per row it returns. */
 export interface AuditedWrite {
@@ -55,8 +55,20 @@ export class AuditTrail {
   recordPerRowAll<T>(manager: EntityManager, writes: readonly AuditedWrite[]): Promise<T[]> {
     return this.repository.appendPerRowAll<T>(
       manager,
-      writes.map((w) => ({ row: this.rowFor(w.entry), columns: w.columns, statement: w.statement, params: w.params })),
+      writes.map((w) => this.perRowWrite(w)),
     );
+  }
+
+  /** As recordPerRowAll, resolving to the rows of each write in turn (every statement returns the same columns). */
+  recordPerRowEach<T>(manager: EntityManager, writes: readonly AuditedWrite[]): Promise<T[][]> {
+    return this.repository.appendPerRowEach<T>(
+      manager,
+      writes.map((w) => this.perRowWrite(w)),
+    );
+  }
+
+  private perRowWrite(w: AuditedWrite): PerRowWrite {
+    return { row: this.rowFor(w.entry), columns: w.columns, statement: w.statement, params: w.params };
   }
 
   private rowFor(entry: AuditEntry): AuditRow {

@@ -48,6 +48,31 @@ export interface PerRowWrite {
   params: unknown[];
 }
 
+/**
+ * The CTEs of audited writes in one statement: each write, then its events, one per returned row. Each statement
+ * numbers its own parameters from $1 and must hold no other `$` (no dollar quoting), as they are renumbered.
+ */
+function perRowCtes(writes: readonly PerRowWrite[]): { ctes: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const ctes = writes.map((w, k) => {
+    const offset = params.length;
+    const statement = w.statement.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+    params.push(...w.params, ...actorValues(w.row), ...outcomeValues(w.row));
+    const p = (i: number) => `$${offset + w.params.length + i}`;
+    const col = (name: string) => `w."${name.replace(/"/g, '""')}"`;
+    const detailPairs = (w.columns.details ?? []).map((name) => `'${name.replace(/'/g, "''")}', ${col(name)}`);
+    return `written${k} AS (${statement}),
+          audited${k} AS (
+            INSERT INTO audit_events (${COLUMNS})
+            SELECT ${p(1)}::uuid, ${p(2)}::text, ${p(3)}::text[], ${p(4)}::uuid, ${p(5)}::text, ${p(6)}::text,
+                   ${col(w.columns.objectId)}::text, ${w.columns.patientId ? `${col(w.columns.patientId)}::uuid` : 'NULL'},
+                   ${p(7)}::text, ${p(8)}::text, ${p(9)}::text,
+                   coalesce(${p(10)}::jsonb, '{}'::jsonb) || jsonb_build_object(${detailPairs.join(', ')})
+              FROM written${k} w)`;
+  });
+  return { ctes: ctes.join(',\n            '), params };
+}
+
 const appendOne = new PreparedStatement<never>(`INSERT INTO audit_events (${COLUMNS}) VALUES (${placeholders(1)})`);
 
 const toEvent = (e: AuditEventEntity): AuditEvent => ({ ...e, outcome: e.outcome as AuditOutcome });
@@ -97,24 +122,24 @@ export class AuditRepository {
    * other `$` (no dollar quoting), as they are renumbered.
    */
   async appendPerRowAll<T>(manager: EntityManager, writes: readonly PerRowWrite[]): Promise<T[]> {
-    const params: unknown[] = [];
-    const ctes = writes.map((w, k) => {
-      const offset = params.length;
-      const statement = w.statement.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
-      params.push(...w.params, ...actorValues(w.row), ...outcomeValues(w.row));
-      const p = (i: number) => `$${offset + w.params.length + i}`;
-      const col = (name: string) => `w."${name.replace(/"/g, '""')}"`;
-      const detailPairs = (w.columns.details ?? []).map((name) => `'${name.replace(/'/g, "''")}', ${col(name)}`);
-      return `written${k} AS (${statement}),
-            audited${k} AS (
-              INSERT INTO audit_events (${COLUMNS})
-              SELECT ${p(1)}::uuid, ${p(2)}::text, ${p(3)}::text[], ${p(4)}::uuid, ${p(5)}::text, ${p(6)}::text,
-                     ${col(w.columns.objectId)}::text, ${w.columns.patientId ? `${col(w.columns.patientId)}::uuid` : 'NULL'},
-                     ${p(7)}::text, ${p(8)}::text, ${p(9)}::text,
-                     coalesce(${p(10)}::jsonb, '{}'::jsonb) || jsonb_build_object(${detailPairs.join(', ')})
-                FROM written${k} w)`;
-    });
-    return preparedQuery<T>(manager, `WITH ${ctes.join(',\n            ')}\n       SELECT * FROM written0`, params);
+    const { ctes, params } = perRowCtes(writes);
+    return preparedQuery<T>(manager, `WITH ${ctes}\n       SELECT * FROM written0`, params);
+  }
+
+  /**
+   * As appendPerRowAll, resolving to the rows of each write in turn; every statement must return the same columns.
+   */
+  async appendPerRowEach<T>(manager: EntityManager, writes: readonly PerRowWrite[]): Promise<T[][]> {
+    const { ctes, params } = perRowCtes(writes);
+    const selects = writes.map((_, k) => `SELECT ${k} AS "writeIndex", w.* FROM written${k} w`);
+    const rows = await preparedQuery<T & { writeIndex: number }>(
+      manager,
+      `WITH ${ctes}\n       ${selects.join(' UNION ALL ')}`,
+      params,
+    );
+    const each = writes.map((): T[] => []);
+    for (const { writeIndex, ...row } of rows) each[writeIndex]!.push(row as T);
+    return each;
   }
 
   async find(filter: AuditFilter): Promise<Page<AuditEvent>> {

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { AuditedRefusal, AuditTrail, recordRefusals } from '@hub/audit';
+import { type AuditedWrite, AuditedRefusal, AuditTrail, recordRefusals } from '@hub/audit';
 import { type Actor, conflict, forbidden, HUB_CONFIG, type HubConfig, notFound } from '@hub/core';
 import { type CentreForReader, RegistryQueries } from '@hub/consortium';
-import { PreparedStatement } from '@hub/db';
 import { leaseRefusal } from './domain/lease.js';
 import { transition, type TaskAction } from './domain/task-state.js';
 import { privilegeFor, readRefusal } from './reading-access.js';
@@ -14,23 +13,45 @@ import { loadTask, NO_LEASE, TASK_RECORD_COLUMNS, type TaskRecord, updateTask } 
 
 export type ClaimStage = 'read' | 'review';
 
+const leaseExpired = (task: TaskRecord): ReadingEvent =>
+  taskEvent('task.released', { centreId: task.centreId }, task, { cause: 'lease_expired' });
+
 /**
  * Tasks whose lease ran out, back to where they were claimed from. Two texts (one centre, all centres) so that each
  * gets a generic plan that uses the lease index; the claim likewise names its state as a literal, which the queue's
  * partial indexes need.
  */
 const requeueExpiredLeases = (where: string) =>
-  new PreparedStatement<TaskRecord>(
-    `UPDATE reading_tasks t
-        SET state = CASE t.state WHEN 'reviewing' THEN 'submitted' ELSE 'queued' END,
-            holder_user_id = NULL, lease_expires_at = NULL, updated_at = now()
-       FROM reading_requests r
-      WHERE r.id = t.request_id
-        AND t.id IN (SELECT id FROM reading_tasks WHERE ${where} FOR UPDATE SKIP LOCKED)
-     RETURNING ${TASK_RECORD_COLUMNS}`,
-  );
-const requeueExpiredOfCentre = requeueExpiredLeases('centre_id = $1 AND lease_expires_at < now()');
-const requeueAllExpired = requeueExpiredLeases('lease_expires_at < now()');
+  `UPDATE reading_tasks t
+      SET state = CASE t.state WHEN 'reviewing' THEN 'submitted' ELSE 'queued' END,
+          holder_user_id = NULL, lease_expires_at = NULL, updated_at = now()
+     FROM reading_requests r
+    WHERE r.id = t.request_id
+      AND t.id IN (SELECT id FROM reading_tasks WHERE ${where} FOR UPDATE SKIP LOCKED)
+   RETURNING ${TASK_RECORD_COLUMNS}`;
+const REQUEUE_EXPIRED_OF_CENTRE = requeueExpiredLeases('centre_id = $1 AND lease_expires_at < now()');
+const REQUEUE_ALL_EXPIRED = requeueExpiredLeases('lease_expires_at < now()');
+
+/** Each task's lease that ran out is audited, with the token it ended at. */
+const LEASE_EXPIRED: Pick<AuditedWrite, 'entry' | 'columns'> = {
+  entry: { action: 'reading.task.lease_expired', objectType: 'reading_task' },
+  columns: { objectId: 'id', patientId: 'patientId', details: ['fencingToken'] },
+};
+
+/** The next task in queue order, moved to its leased state with the token increased, with its request. */
+const claimNext = (from: 'queued' | 'submitted') =>
+  `UPDATE reading_tasks t
+      SET state = $4, holder_user_id = $3, lease_expires_at = now() + make_interval(secs => $5),
+          fencing_token = t.fencing_token + 1, first_claimed_at = coalesce(t.first_claimed_at, now()),
+          updated_at = now()
+     FROM (SELECT id FROM reading_tasks
+            WHERE centre_id = $1 AND state = '${from}'
+              AND ($2::boolean IS FALSE OR submitted_by IS DISTINCT FROM $3)
+            ORDER BY priority_rank, referral_rank, due_at, id
+            LIMIT 1 FOR UPDATE SKIP LOCKED) next,
+          reading_requests r
+    WHERE t.id = next.id AND r.id = t.request_id
+   RETURNING ${TASK_RECORD_COLUMNS}`;
 
 /**
  * Claims under a lease with a fencing token. A claim is one statement: the next task in queue order, locked with
@@ -55,35 +76,32 @@ export class TaskLeases {
         ? `Reviewing needs a reading privilege with signing rights for ${centre.discipline}`
         : null);
     if (refusal) await this.refuse('reading.task.claim', 'centre', centreId, null, refusal);
-    const released = await this.requeueExpired(centreId);
     const from = stage === 'read' ? 'queued' : 'submitted';
-    // One statement, so no transaction of its own: take the next task, move it to its leased state with the token
-    // increased, return it with its request, and write the audit event.
-    const [claimed = null] = await this.audit.recordPerRow<TaskRecord>(
-      this.dataSource.manager,
-      { action: 'reading.task.claim', objectType: 'reading_task', details: { centreId, stage } },
-      { objectId: 'id', patientId: 'patientId', details: ['fencingToken'] },
-      `UPDATE reading_tasks t
-          SET state = $4, holder_user_id = $3, lease_expires_at = now() + make_interval(secs => $5),
-              fencing_token = t.fencing_token + 1, first_claimed_at = coalesce(t.first_claimed_at, now()),
-              updated_at = now()
-         FROM (SELECT id FROM reading_tasks
-                WHERE centre_id = $1 AND state = '${from}'
-                  AND ($2::boolean IS FALSE OR submitted_by IS DISTINCT FROM $3)
-                ORDER BY priority_rank, referral_rank, due_at, id
-                LIMIT 1 FOR UPDATE SKIP LOCKED) next,
-              reading_requests r
-        WHERE t.id = next.id AND r.id = t.request_id
-       RETURNING ${TASK_RECORD_COLUMNS}`,
-      [
-        centreId,
-        stage === 'review' && centre.twoStepSignoff,
-        actor.userId,
-        transition(from, 'claim'),
-        this.config.READING_LEASE_SECONDS,
-      ],
-    );
-    const events: ReadingEvent[] = released;
+    const params = [
+      centreId,
+      stage === 'review' && centre.twoStepSignoff,
+      actor.userId,
+      transition(from, 'claim'),
+      this.config.READING_LEASE_SECONDS,
+    ];
+    // One statement, so no transaction of its own: the centre's leases that ran out go back to the queue, and the
+    // next task is taken, each with its audit events. The statement's snapshot does not see the tasks it puts back:
+    // when those were all there was, a second statement claims one.
+    const claimWrite = {
+      entry: { action: 'reading.task.claim', objectType: 'reading_task', details: { centreId, stage } },
+      columns: { objectId: 'id', patientId: 'patientId', details: ['fencingToken'] },
+      statement: claimNext(from),
+      params,
+    };
+    const [claims, released] = await this.audit.recordPerRowEach<TaskRecord>(this.dataSource.manager, [
+      claimWrite,
+      { ...LEASE_EXPIRED, statement: REQUEUE_EXPIRED_OF_CENTRE, params: [centreId] },
+    ]);
+    let [claimed = null] = claims!;
+    if (!claimed && released!.length > 0) {
+      [claimed = null] = await this.audit.recordPerRowAll<TaskRecord>(this.dataSource.manager, [claimWrite]);
+    }
+    const events: ReadingEvent[] = released!.map(leaseExpired);
     if (claimed) {
       events.push(taskEvent('task.claimed', { centreId }, claimed, { holderUserId: actor.userId }));
       if (stage === 'read') {
@@ -164,13 +182,11 @@ export class TaskLeases {
    * Returns tasks whose lease ran out to where they were claimed from (one centre, or all when centreId is omitted);
    * the drafts stay with them for the next reader. Resolves to the events to publish.
    */
-  async requeueExpired(centreId?: string): Promise<ReadingEvent[]> {
-    const rows = centreId
-      ? await requeueExpiredOfCentre.run(this.dataSource, [centreId])
-      : await requeueAllExpired.run(this.dataSource, []);
-    return rows.map((task) =>
-      taskEvent('task.released', { centreId: task.centreId }, task, { cause: 'lease_expired' }),
-    );
+  async requeueExpired(): Promise<ReadingEvent[]> {
+    const [released] = await this.audit.recordPerRowEach<TaskRecord>(this.dataSource.manager, [
+      { ...LEASE_EXPIRED, statement: REQUEUE_ALL_EXPIRED, params: [] },
+    ]);
+    return released!.map(leaseExpired);
   }
 
   /** Records the refused attempt and throws 403; called before any transaction is open (see AuditedRefusal inside one). */

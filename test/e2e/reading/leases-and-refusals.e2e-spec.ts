@@ -55,6 +55,13 @@ describe('Reading: leases, fencing tokens, returns and refusals', () => {
     const second = await claim(readerB).expect(200);
     expect(second.body).toMatchObject({ id: req.task.id, state: 'claimed' });
     expect(second.body.fencingToken).toBe(first.body.fencingToken + 1);
+    // The claim put the task back first (its own statement does not see that), and audited the lease that ran out.
+    const expiry = await t.sql<{ token: string; patient: string | null }>(
+      `SELECT details->>'fencingToken' AS token, patient_id AS patient FROM audit_events
+        WHERE action = 'reading.task.lease_expired' AND object_id = $1`,
+      [req.task.id],
+    );
+    expect(expiry).toEqual([{ token: String(first.body.fencingToken), patient: expect.any(String) }]);
     // The draft stayed with the task for the next reader.
     const seen = await getAs(t, `/api/tasks/${req.task.id}`, readerB).expect(200);
     expect(seen.body.report.impression).toBe('第一位医师的草稿');

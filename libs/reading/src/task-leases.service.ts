@@ -179,14 +179,14 @@ export class TaskLeases {
   }
 
   /**
-   * Returns tasks whose lease ran out to where they were claimed from (one centre, or all when centreId is omitted);
-   * the drafts stay with them for the next reader. Resolves to the events to publish.
+   * Returns every centre's tasks whose lease ran out to where they were claimed from (the SLA sweep; a claim does it
+   * for its own centre); the drafts stay with them for the next reader. Resolves to the events to publish.
    */
   async requeueExpired(): Promise<ReadingEvent[]> {
-    const [released] = await this.audit.recordPerRowEach<TaskRecord>(this.dataSource.manager, [
+    const released = await this.audit.recordPerRowAll<TaskRecord>(this.dataSource.manager, [
       { ...LEASE_EXPIRED, statement: REQUEUE_ALL_EXPIRED, params: [] },
     ]);
-    return released!.map(leaseExpired);
+    return released.map(leaseExpired);
   }
 
   /** Records the refused attempt and throws 403; called before any transaction is open (see AuditedRefusal inside one). */

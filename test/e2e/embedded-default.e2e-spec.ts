@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { createHubApp } from '../../apps/hub/src/create-hub-app.js';
 import { freePort } from '../support/global-setup.js';
 
@@ -46,6 +47,14 @@ describe('embedded default: PostgreSQL and objects under DATA_DIR', () => {
     expect(health.body.info.storage.backend).toBe('local');
     expect(existsSync(path.join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
     expect(existsSync(path.join(dataDir, 'objects'))).toBe(true);
+    // Where there is one, the hub talks to its embedded server over the Unix socket (no client address), not TCP.
+    if (process.platform !== 'win32') {
+      const [clients] = await first.app.get(DataSource)
+        .query(`SELECT count(*) FILTER (WHERE client_addr IS NOT NULL)::int AS tcp, count(*)::int AS all
+                  FROM pg_stat_activity WHERE usename = current_user`);
+      expect(clients).toMatchObject({ tcp: 0, all: expect.any(Number) });
+      expect(clients.all).toBeGreaterThan(0);
+    }
     await first.app.close();
     expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
 

@@ -49,7 +49,9 @@ function pidIsAlive(pid: number): boolean {
 const SOCKET_DIR = '/tmp';
 const socketFlags = (): string[] =>
   process.platform === 'win32' ? [] : ['-c', `unix_socket_directories=${SOCKET_DIR}`];
-const connectionHost = (): string => (process.platform === 'win32' ? '127.0.0.1' : encodeURIComponent(SOCKET_DIR));
+/** The socket when the server made one (a cluster a hub of an earlier version started may have none), else TCP. */
+const connectionHost = (port: number): string =>
+  existsSync(path.join(SOCKET_DIR, `.s.PGSQL.${port}`)) ? encodeURIComponent(SOCKET_DIR) : '127.0.0.1';
 
 export class EmbeddedPostgresServer {
   private server?: EmbeddedPostgres;
@@ -86,7 +88,7 @@ export class EmbeddedPostgresServer {
       await this.server.start();
     }
 
-    const host = connectionHost();
+    const host = connectionHost(port);
     const ownerUrl = `postgres://${OWNER_ROLE}:${encodeURIComponent(ownerPassword)}@${host}:${port}`;
     await this.ensureDatabaseAndAppRole(ownerUrl, appPassword);
     return {

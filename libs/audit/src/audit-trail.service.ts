@@ -34,23 +34,10 @@ export class AuditTrail {
   }
 
   /**
-   * Runs `statement` (data-modifying, with RETURNING) with one audit event per row it returns, in the same SQL
-   * statement (so without a transaction of its own it is still atomic); `columns` names the returned columns that give
-   * each event its object id, patient id and extra details. Resolves to the statement's rows.
-   */
-  recordPerRow<T>(
-    manager: EntityManager,
-    entry: Omit<AuditEntry, 'objectId' | 'patientId'>,
-    columns: RowColumns,
-    statement: string,
-    params: unknown[],
-  ): Promise<T[]> {
-    return this.repository.appendPerRow<T>(manager, this.rowFor(entry), columns, statement, params);
-  }
-
-  /**
-   * Several audited writes (see recordPerRow) in one SQL statement: one round trip, and atomic without a transaction.
-   * Each statement numbers its parameters from $1 and holds no other `$`. Resolves to the first statement's rows.
+   * Audited writes in one SQL statement: each data-modifying statement (with RETURNING) gets one audit event per row
+   * it returns, its `columns` naming the returned columns that give each event its object id, patient id and extra
+   * details. One round trip, and atomic without a transaction. Each statement numbers its parameters from $1 and holds
+   * no other `$`. Resolves to the first statement's rows.
    */
   recordPerRowAll<T>(manager: EntityManager, writes: readonly AuditedWrite[]): Promise<T[]> {
     return this.repository.appendPerRowAll<T>(

@@ -9,7 +9,7 @@ import { AuditEventEntity } from './entities/audit-event.entity.js';
 /** An event as written: the database trigger adds id and time. */
 export type AuditRow = Omit<AuditEvent, 'id' | 'occurredAt'>;
 
-/** Columns of a written row that fill in its audit event (see appendPerRow). */
+/** Columns of a written row that fill in its audit event (see appendPerRowAll). */
 export interface RowColumns {
   objectId: string;
   patientId?: string;
@@ -102,23 +102,9 @@ export class AuditRepository {
   }
 
   /**
-   * Runs a data-modifying `statement` (with RETURNING) and appends one event per row it returns, in the same SQL
-   * statement: the event's object id, patient id and some of its details are taken from the row's columns. As with
-   * appendWith, `statement` must be a fixed text.
-   */
-  appendPerRow<T>(
-    manager: EntityManager,
-    row: AuditRow,
-    columns: RowColumns,
-    statement: string,
-    params: unknown[],
-  ): Promise<T[]> {
-    return this.appendPerRowAll<T>(manager, [{ row, columns, statement, params }]);
-  }
-
-  /**
-   * Several audited writes (as appendPerRow) in one SQL statement, so one round trip and atomic without a
-   * transaction; resolves to the rows of the first. Each statement numbers its own parameters from $1 and must hold no
+   * Audited writes in one SQL statement, each with one event per row it returns (object id, patient id and some
+   * details taken from the row's columns), so one round trip and atomic without a transaction; resolves to the rows
+   * of the first. Like appendWith's, the statements must be fixed texts (values go in params). Each statement numbers its own parameters from $1 and must hold no
    * other `$` (no dollar quoting), as they are renumbered.
    */
   async appendPerRowAll<T>(manager: EntityManager, writes: readonly PerRowWrite[]): Promise<T[]> {

@@ -1,4 +1,4 @@
-import type { NotifiedCache } from '@hub/db';
+import type { ChangeKinds, NotifiedCache } from '@hub/db';
 
 /** The channel the auth_change_notify() trigger (migration SessionChangeNotifications) notifies on. */
 export const AUTH_CHANGE_CHANNEL = 'hub_auth_change';
@@ -7,12 +7,10 @@ export const AUTH_CHANGE_CHANNEL = 'hub_auth_change';
 export type ActiveSessionCache<T extends { userId: string }> = NotifiedCache<T>;
 
 /**
- * Drops what a payload of auth_change_notify() names: 'session:<id>' one session, 'user:<id>' every session of a user,
- * anything else ('all': an institution changed, a table was truncated) everything.
+ * What auth_change_notify() names: 'session:<id>' one session, 'user:<id>' every session of a user ('all', when an
+ * institution changed or a table was truncated, drops everything).
  */
-export function applyAuthChange<T extends { userId: string }>(cache: ActiveSessionCache<T>, payload: string): void {
-  const [kind, id] = payload.split(':', 2);
-  if (kind === 'session' && id) return cache.changed((sessionId) => sessionId === id);
-  if (kind === 'user' && id) return cache.changed((_, session) => session.userId === id);
-  cache.changed();
-}
+export const AUTH_CHANGES: ChangeKinds<{ userId: string }> = {
+  session: (id) => (sessionId) => sessionId === id,
+  user: (id) => (_, session) => session.userId === id,
+};

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Role } from '@hub/core';
 import { ChangeNotifications, PreparedStatement, returningRows } from '@hub/db';
-import { type ActiveSessionCache, applyAuthChange, AUTH_CHANGE_CHANNEL } from './active-session-cache.js';
+import { type ActiveSessionCache, AUTH_CHANGE_CHANNEL, AUTH_CHANGES } from './active-session-cache.js';
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
@@ -55,7 +55,7 @@ export class SessionRepository {
     @Inject(ACTIVE_SESSIONS) private readonly activeSessions: ActiveSessionCache<ActiveSession>,
     changes: ChangeNotifications,
   ) {
-    changes.subscribe(AUTH_CHANGE_CHANNEL, activeSessions, (payload) => applyAuthChange(activeSessions, payload));
+    changes.subscribe(AUTH_CHANGE_CHANNEL, activeSessions, AUTH_CHANGES);
   }
 
   async createSession(input: {
@@ -129,7 +129,7 @@ export class SessionRepository {
       [sessionId, reason],
     );
     // The notification reaches this process too, a moment later; a request in between must not find the session.
-    this.activeSessions.changed((id) => id === sessionId);
+    this.activeSessions.changed(AUTH_CHANGES.session!(sessionId));
   }
 
   async findActive(sessionId: string, userId: string): Promise<ActiveSession | null> {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { conflict, type Discipline, HUB_CONFIG, type HubConfig, type Page, type PageRequest } from '@hub/core';
-import { ChangeNotifications, isUniqueViolation, NotifiedCache, PreparedStatement } from '@hub/db';
+import { type ChangeKinds, ChangeNotifications, isUniqueViolation, NotifiedCache, PreparedStatement } from '@hub/db';
 import { CentreServedInstitutionEntity } from './entities/centre-served-institution.entity.js';
 import { CentreEntity } from './entities/centre.entity.js';
 import type { Centre, CentreForReader, NewCentre, ReadingPrivilege } from './registry.types.js';
@@ -61,15 +61,13 @@ export const REGISTRY_CHANGE_CHANNEL = 'hub_registry_change';
 const readerKey = (centreId: string, userId: string) => `${centreId}/${userId}`;
 
 /**
- * Drops what a payload of registry_change_notify() names: 'centre:<id>' that centre for every reader, 'reader:<id>'
- * every centre for that reader, anything else everything.
+ * What registry_change_notify() names: 'centre:<id>' that centre for every reader, 'reader:<user id>' every centre for
+ * that reader ('all', after a TRUNCATE, drops everything).
  */
-export function applyRegistryChange(cache: NotifiedCache<CentreForReader>, payload: string): void {
-  const [kind, id] = payload.split(':', 2);
-  if (kind === 'centre' && id) return cache.changed((key) => key.startsWith(`${id}/`));
-  if (kind === 'reader' && id) return cache.changed((key) => key.endsWith(`/${id}`));
-  cache.changed();
-}
+export const REGISTRY_CHANGES: ChangeKinds<CentreForReader> = {
+  centre: (id) => (key) => key.startsWith(`${id}/`),
+  reader: (id) => (key) => key.endsWith(`/${id}`),
+};
 
 @Injectable()
 export class CentreRepository {
@@ -81,12 +79,11 @@ export class CentreRepository {
     @Inject(HUB_CONFIG) config: HubConfig,
     changes: ChangeNotifications,
   ) {
-    const readers = new NotifiedCache<CentreForReader>({
+    this.readers = new NotifiedCache<CentreForReader>({
       maxEntries: 10_000,
       maxAgeMs: config.REGISTRY_CACHE_SECONDS * 1000,
     });
-    changes.subscribe(REGISTRY_CHANGE_CHANNEL, readers, (payload) => applyRegistryChange(readers, payload));
-    this.readers = readers;
+    changes.subscribe(REGISTRY_CHANGE_CHANNEL, this.readers, REGISTRY_CHANGES);
   }
 
   /** The centre and the institutions it serves; call inside a transaction so both land or neither. 409 on a taken name. */

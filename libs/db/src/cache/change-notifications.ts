@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DatabaseRuntime } from '../database-runtime.js';
-import type { NotifiedCache } from './notified-cache.js';
+import { applyChange, type ChangeKinds, type NotifiedCache } from './notified-cache.js';
 import { NotificationListener } from './notification-listener.js';
 
 interface Subscription {
@@ -23,9 +23,13 @@ export class ChangeNotifications implements OnApplicationBootstrap, OnApplicatio
 
   constructor(private readonly database: DatabaseRuntime) {}
 
-  /** Call from a provider's constructor (before the application starts). A disabled cache is left alone. */
-  subscribe<V>(channel: string, cache: NotifiedCache<V>, apply: (payload: string) => void): void {
+  /**
+   * Call from a provider's constructor (before the application starts): the channel's payloads drop from `cache` what
+   * `kinds` says (see applyChange). A disabled cache is left alone.
+   */
+  subscribe<V>(channel: string, cache: NotifiedCache<V>, kinds: ChangeKinds<V>): void {
     if (cache.disabled) return;
+    const apply = (payload: string) => applyChange(cache, kinds, payload);
     this.subscriptions.push({ channel, cache: cache as NotifiedCache<never>, apply });
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { NotifiedCache } from './notified-cache.js';
+import { applyChange, NotifiedCache } from './notified-cache.js';
 
 const HOUR = 3_600_000;
 
@@ -96,5 +96,22 @@ describe('NotifiedCache', () => {
     t.c.keep(t.c.begin(), 'k1', 'alice', t.at(HOUR));
     expect(t.c.disabled).toBe(true);
     expect(t.c.find('k1')).toBeUndefined();
+  });
+});
+
+describe('applyChange', () => {
+  const kinds = { owner: (id: string) => (_: string, value: string) => value === id };
+
+  it('drops what the kind says for <kind>:<id>, and everything for any other payload', () => {
+    const drop = (payload: string) => {
+      const { c, at } = hearing();
+      c.keep(c.begin(), 'k2', 'bob', at(HOUR));
+      applyChange(c, kinds, payload);
+      return ['k1', 'k2'].filter((k) => c.find(k));
+    };
+    expect(drop('owner:alice')).toEqual(['k2']);
+    for (const payload of ['all', '', 'owner:', ':alice', 'stranger:alice', 'constructor:x', 'toString:x']) {
+      expect(drop(payload)).toEqual([]);
+    }
   });
 });

@@ -4,6 +4,20 @@ interface Entry<V> {
   until: number;
 }
 
+/**
+ * What a change notification's payload `<kind>:<id>` drops from a cache: for each kind it knows, the entries one id
+ * touches. Any other payload ('all', an unknown kind, no id) drops everything.
+ */
+export type ChangeKinds<V> = Record<string, (id: string) => (key: string, value: V) => boolean>;
+
+export function applyChange<V>(cache: NotifiedCache<V>, kinds: ChangeKinds<V>, payload: string): void {
+  const colon = payload.indexOf(':');
+  const kind = payload.slice(0, Math.max(colon, 0));
+  const id = payload.slice(colon + 1);
+  if (colon > 0 && id && Object.hasOwn(kinds, kind)) return cache.changed(kinds[kind]!(id));
+  cache.changed();
+}
+
 export interface NotifiedCacheOptions {
   maxEntries: number;
   /** The longest an entry is kept even without a change notification; 0 keeps nothing. */

@@ -45,9 +45,11 @@ describe('auth: the live-session cache follows changes made anywhere', () => {
       20,
     );
 
+  // Anchored: the text of this query (the last one of a test connection) holds the channel's name too.
   const listenerPids = () =>
     t.sql<{ pid: number }>(
-      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%LISTEN hub_auth_change;%'`,
+      `SELECT pid FROM pg_stat_activity
+        WHERE datname = current_database() AND query LIKE 'LISTEN %' AND query LIKE '%LISTEN hub_auth_change;%'`,
     );
 
   beforeAll(async () => {

@@ -38,6 +38,7 @@ describe('embedded default: PostgreSQL and objects under DATA_DIR', () => {
       DICOM_PORT: '0',
       LOG_LEVEL: 'silent',
       PASSWORD_HASH_MEMORY_KIB: '4096',
+      EMBEDDED_PG_SHARED_BUFFERS_MB: '192',
     };
 
     const first = await boot(env);
@@ -55,6 +56,8 @@ describe('embedded default: PostgreSQL and objects under DATA_DIR', () => {
       expect(clients).toMatchObject({ tcp: 0, all: expect.any(Number) });
       expect(clients.all).toBeGreaterThan(0);
     }
+    const [buffers] = await first.app.get(DataSource).query(`SELECT current_setting('shared_buffers') AS size`);
+    expect(buffers).toEqual({ size: '192MB' });
     await first.app.close();
     expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
 

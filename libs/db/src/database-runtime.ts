@@ -12,13 +12,17 @@ import { migrateDatabase } from './migrate-database.js';
  * or the embedded server under DATA_DIR/pg, started here unless a running hub already serves it.
  */
 export async function openDatabase(
-  config: Pick<HubConfig, 'DATABASE_URL' | 'DATABASE_ADMIN_URL' | 'DATA_DIR' | 'EMBEDDED_PG_PORT'>,
+  config: Pick<
+    HubConfig,
+    'DATABASE_URL' | 'DATABASE_ADMIN_URL' | 'DATA_DIR' | 'EMBEDDED_PG_PORT' | 'EMBEDDED_PG_SHARED_BUFFERS_MB'
+  >,
 ): Promise<{ urls: DatabaseUrls; embedded?: EmbeddedPostgresServer }> {
   if (config.DATABASE_URL)
     return { urls: { appUrl: config.DATABASE_URL, adminUrl: config.DATABASE_ADMIN_URL ?? config.DATABASE_URL } };
   const embedded = new EmbeddedPostgresServer({
     dataDir: path.resolve(config.DATA_DIR),
     port: config.EMBEDDED_PG_PORT,
+    sharedBuffersMb: config.EMBEDDED_PG_SHARED_BUFFERS_MB,
   });
   return { urls: await embedded.start(), embedded };
 }

@@ -14,6 +14,8 @@ export interface EmbeddedPostgresOptions {
   /** Parent of `pg/` (the cluster) and `secrets/` (generated passwords). */
   dataDir: string;
   port: number;
+  /** shared_buffers of the server this starts (not of one a running hub already serves). */
+  sharedBuffersMb?: number;
   /** Extra server flags, e.g. fsync=off for throwaway test clusters. */
   postgresFlags?: string[];
 }
@@ -80,7 +82,11 @@ export class EmbeddedPostgresServer {
         persistent: true,
         createPostgresUser: process.getuid?.() === 0,
         initdbFlags: ['--encoding=UTF8', '--locale=C'],
-        postgresFlags: [...socketFlags(), ...(this.options.postgresFlags ?? [])],
+        postgresFlags: [
+          ...socketFlags(),
+          ...(this.options.sharedBuffersMb ? ['-c', `shared_buffers=${this.options.sharedBuffersMb}MB`] : []),
+          ...(this.options.postgresFlags ?? []),
+        ],
         onLog: () => undefined,
         onError: () => undefined,
       });

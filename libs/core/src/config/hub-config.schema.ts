@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
@@ -31,6 +32,10 @@ const trustedProxies = z.union([z.literal(false), z.string()]).transform((value,
   return z.NEVER;
 });
 
+/** A quarter of the machine's memory, at least PostgreSQL's default of 128 MB and at most 8 GB. */
+export const defaultSharedBuffersMb = (totalBytes: number): number =>
+  Math.min(8192, Math.max(128, Math.floor(totalBytes / 4 / 1024 ** 2)));
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** Audit events are kept at least six months (the database's audit_prune refuses anything shorter too). */
@@ -61,6 +66,14 @@ export const hubConfigSchema = z
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, message: 'must be a postgres:// URL' }).optional(),
     DATABASE_ADMIN_URL: z.url({ protocol: /^postgres(ql)?$/, message: 'must be a postgres:// URL' }).optional(),
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+    // PostgreSQL's own default (128 MB) keeps a small fraction of a year's results in memory; what does not fit is
+    // read through the kernel on every look-up. A quarter of the memory is PostgreSQL's usual advice for a server of
+    // its own; the kernel gives the pages only as they are used.
+    EMBEDDED_PG_SHARED_BUFFERS_MB: z.coerce
+      .number()
+      .int()
+      .min(16)
+      .default(() => defaultSharedBuffersMb(os.totalmem())),
     DATABASE_POOL_SIZE: positiveInt(10),
 
     S3_ENDPOINT: z.string().min(1).optional(),

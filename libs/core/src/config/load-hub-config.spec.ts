@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { defaultSharedBuffersMb } from './hub-config.schema.js';
 import { ConfigValidationError, loadHubConfig } from './load-hub-config.js';
 
 describe('loadHubConfig', () => {
@@ -24,6 +25,16 @@ describe('loadHubConfig', () => {
     });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.S3_ENDPOINT).toBeUndefined();
+  });
+
+  it('gives the embedded PostgreSQL a quarter of the memory for its buffers, from 128 MB up to 8 GB', () => {
+    const GiB = 1024 ** 3;
+    expect(defaultSharedBuffersMb(24 * GiB)).toBe(6144);
+    expect(defaultSharedBuffersMb(2 * GiB)).toBe(512);
+    expect(defaultSharedBuffersMb(256 * 1024 ** 2)).toBe(128);
+    expect(defaultSharedBuffersMb(128 * GiB)).toBe(8192);
+    expect(loadHubConfig({ EMBEDDED_PG_SHARED_BUFFERS_MB: '256' }).EMBEDDED_PG_SHARED_BUFFERS_MB).toBe(256);
+    expect(() => loadHubConfig({ EMBEDDED_PG_SHARED_BUFFERS_MB: '8' })).toThrow(/EMBEDDED_PG_SHARED_BUFFERS_MB/);
   });
 
   it('parses numbers and booleans from strings, and treats empty values as unset', () => {

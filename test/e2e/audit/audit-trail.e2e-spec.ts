@@ -152,6 +152,36 @@ describe('audit trail', () => {
     expect(res.body.checked).toBeGreaterThan(40);
   });
 
+  it('seals in runs of a few events, each continuing the chain where the run before ended', async () => {
+    await request(t.http).get('/api/audit/verify').auth(a.tokens.auditor, { type: 'bearer' }).expect(200);
+    await t.sql(
+      `INSERT INTO audit_events (action, object_type, outcome)
+       SELECT 'x.batch', 'test', 'success' FROM generate_series(1, 17)`,
+    );
+    const runs: number[] = [];
+    for (;;) {
+      const [{ n }] = await t.sql<{ n: number }>('SELECT audit_seal(5, true) AS n');
+      if (n === 0) break;
+      runs.push(n);
+    }
+    // The 17, and whatever the hub audited meanwhile (the verification before is audited too).
+    expect(runs.slice(0, -1).every((n) => n === 5)).toBe(true);
+    expect(runs.reduce((sum, n) => sum + n, 0)).toBeGreaterThanOrEqual(17);
+    expect(runs.length).toBeGreaterThanOrEqual(4);
+    const chain = await t.sql<{ seq: string; event_id: string }>(
+      `SELECT c.seq::text, c.event_id::text FROM audit_chain c JOIN audit_events e ON e.id = c.event_id
+        WHERE e.action = 'x.batch' ORDER BY c.seq`,
+    );
+    expect(chain).toHaveLength(17);
+    chain.forEach((link, i) => {
+      if (i === 0) return;
+      expect(BigInt(link.seq)).toBe(BigInt(chain[i - 1]!.seq) + 1n);
+      expect(BigInt(link.event_id)).toBeGreaterThan(BigInt(chain[i - 1]!.event_id));
+    });
+    const res = await request(t.http).get('/api/audit/verify').auth(a.tokens.auditor, { type: 'bearer' }).expect(200);
+    expect(res.body).toMatchObject({ valid: true, pending: 0 });
+  });
+
   it('keeps sealing while writers run, and counts events still in flight as pending', async () => {
     await withClient(t.appUrl, async (writer) => {
       await writer.query('BEGIN');

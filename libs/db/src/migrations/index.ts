@@ -14,6 +14,7 @@ import { DicomModalities1795361968745 } from './1795361968745-DicomModalities.js
 import { AuditRetention1795384822867 } from './1795384822867-AuditRetention.js';
 import { SessionChangeNotifications1795396705849 } from './1795396705849-SessionChangeNotifications.js';
 import { RegistryChangeNotifications1795399000000 } from './1795399000000-RegistryChangeNotifications.js';
+import { AuditSealOneInsert1795402000000 } from './1795402000000-AuditSealOneInsert.js';
 
 export const migrations = [
   Foundation1795333841708,
@@ -31,4 +32,5 @@ export const migrations = [
   AuditRetention1795384822867,
   SessionChangeNotifications1795396705849,
   RegistryChangeNotifications1795399000000,
+  AuditSealOneInsert1795402000000,
 ];

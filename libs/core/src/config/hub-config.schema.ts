@@ -32,9 +32,20 @@ const trustedProxies = z.union([z.literal(false), z.string()]).transform((value,
   return z.NEVER;
 });
 
-/** A quarter of the machine's memory, at least PostgreSQL's default of 128 MB and at most 8 GB. */
+/** A quarter of the memory, at least PostgreSQL's default of 128 MB and at most 8 GB. */
 export const defaultSharedBuffersMb = (totalBytes: number): number =>
   Math.min(8192, Math.max(128, Math.floor(totalBytes / 4 / 1024 ** 2)));
+
+/**
+ * The memory the hub and its embedded server may use: the machine's, or less in a container with a memory limit
+ * (a cgroup), which os.totalmem() does not see; Node reports an unlimited cgroup as a huge number or 0.
+ */
+export function usableMemoryBytes(
+  total = os.totalmem(),
+  constrained: number | undefined = process.constrainedMemory?.(),
+): number {
+  return constrained && constrained > 0 ? Math.min(total, constrained) : total;
+}
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -73,7 +84,7 @@ export const hubConfigSchema = z
       .number()
       .int()
       .min(16)
-      .default(() => defaultSharedBuffersMb(os.totalmem())),
+      .default(() => defaultSharedBuffersMb(usableMemoryBytes())),
     DATABASE_POOL_SIZE: positiveInt(10),
 
     S3_ENDPOINT: z.string().min(1).optional(),

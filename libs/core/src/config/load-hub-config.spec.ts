@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { defaultSharedBuffersMb } from './hub-config.schema.js';
+import { defaultSharedBuffersMb, usableMemoryBytes } from './hub-config.schema.js';
 import { ConfigValidationError, loadHubConfig } from './load-hub-config.js';
 
 describe('loadHubConfig', () => {
@@ -33,6 +33,11 @@ describe('loadHubConfig', () => {
     expect(defaultSharedBuffersMb(2 * GiB)).toBe(512);
     expect(defaultSharedBuffersMb(256 * 1024 ** 2)).toBe(128);
     expect(defaultSharedBuffersMb(128 * GiB)).toBe(8192);
+    // A container limited to 2 GiB on a 64 GiB machine; no limit (a huge number or 0, depending on Node's version).
+    expect(usableMemoryBytes(64 * GiB, 2 * GiB)).toBe(2 * GiB);
+    expect(usableMemoryBytes(64 * GiB, 2 ** 64)).toBe(64 * GiB);
+    expect(usableMemoryBytes(64 * GiB, 0)).toBe(64 * GiB);
+    expect(usableMemoryBytes(64 * GiB, undefined)).toBe(64 * GiB);
     expect(loadHubConfig({ EMBEDDED_PG_SHARED_BUFFERS_MB: '256' }).EMBEDDED_PG_SHARED_BUFFERS_MB).toBe(256);
     expect(() => loadHubConfig({ EMBEDDED_PG_SHARED_BUFFERS_MB: '8' })).toThrow(/EMBEDDED_PG_SHARED_BUFFERS_MB/);
   });

@@ -104,8 +104,8 @@ export class AuditRepository {
   /**
    * Audited writes in one SQL statement, each with one event per row it returns (object id, patient id and some
    * details taken from the row's columns), so one round trip and atomic without a transaction; resolves to the rows
-   * of the first. Like appendWith's, the statements must be fixed texts (values go in params). Each statement numbers its own parameters from $1 and must hold no
-   * other `$` (no dollar quoting), as they are renumbered.
+   * of the first. Like appendWith's, the statements must be fixed texts (values go in params); see perRowCtes for how
+   * their parameters are numbered.
    */
   async appendPerRowAll<T>(manager: EntityManager, writes: readonly PerRowWrite[]): Promise<T[]> {
     const { ctes, params } = perRowCtes(writes);

@@ -10,7 +10,7 @@ export type ActiveSessionCache<T extends { userId: string }> = NotifiedCache<T>;
  * What auth_change_notify() names: 'session:<id>' one session, 'user:<id>' every session of a user ('all', when an
  * institution changed or a table was truncated, drops everything).
  */
-export const AUTH_CHANGES: ChangeKinds<{ userId: string }> = {
-  session: (id) => (sessionId) => sessionId === id,
-  user: (id) => (_, session) => session.userId === id,
-};
+export const AUTH_CHANGES = {
+  session: (id: string) => (sessionId: string) => sessionId === id,
+  user: (id: string) => (_: string, session: { userId: string }) => session.userId === id,
+} satisfies ChangeKinds<{ userId: string }>;

@@ -129,7 +129,7 @@ export class SessionRepository {
       [sessionId, reason],
     );
     // The notification reaches this process too, a moment later; a request in between must not find the session.
-    this.activeSessions.changed(AUTH_CHANGES.session!(sessionId));
+    this.activeSessions.changed(AUTH_CHANGES.session(sessionId));
   }
 
   async findActive(sessionId: string, userId: string): Promise<ActiveSession | null> {

@@ -77,9 +77,9 @@ export const hubConfigSchema = z
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, message: 'must be a postgres:// URL' }).optional(),
     DATABASE_ADMIN_URL: z.url({ protocol: /^postgres(ql)?$/, message: 'must be a postgres:// URL' }).optional(),
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
-    // PostgreSQL's own default (128 MB) keeps a small fraction of a year's results in memory; what does not fit is
-    // read through the kernel on every look-up. A quarter of the memory is PostgreSQL's usual advice for a server of
-    // its own; the kernel gives the pages only as they are used.
+    // With PostgreSQL's own default (128 MB) a recognition look-up over 10^6 results read a third of its pages
+    // through the kernel. A quarter of the memory is PostgreSQL's usual advice for a server of its own; the kernel
+    // gives the pages only as they are used.
     EMBEDDED_PG_SHARED_BUFFERS_MB: z.coerce
       .number()
       .int()

@@ -55,9 +55,38 @@ export async function logInToConsole(
   return page;
 }
 
-/** A full-page screenshot of `page` as test-output/web/<name>.png. */
+/**
+ * A full-page screenshot of `page` as test-output/web/<name>.png, after checking the page fits the console's width
+ * (a 1366 px screen must not need sideways scrolling; only taller pages scroll).
+ */
 export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  const { scrollWidth, clientWidth } = await page
+    .locator('html')
+    .evaluate((root) => ({ scrollWidth: root.scrollWidth, clientWidth: root.clientWidth }));
+  if (scrollWidth > clientWidth) {
+    throw new Error(`screen ${name} is ${scrollWidth} px wide: wider than the ${clientWidth} px of a 1366×768 screen`);
+  }
   await page.screenshot({ path: path.join(CONSOLE_SHOTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Drops files and folders from the local disk on the element with `testId`, as a user dragging them from the file
+ * manager: through Chromium's own drag events (DevTools protocol), so the page reads folders with
+ * webkitGetAsEntry as it would from a real drop.
+ */
+export async function dropFromDisk(page: Page, testId: string, paths: string[]): Promise<void> {
+  const box = await page.getByTestId(testId).boundingBox();
+  if (!box) throw new Error(`nothing to drop on: ${testId} is not visible`);
+  const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  const cdp = await page.context().newCDPSession(page);
+  const data = { items: [], files: paths, dragOperationsMask: 1 /* copy */ };
+  try {
+    for (const type of ['dragEnter', 'dragOver', 'drop'] as const) {
+      await cdp.send('Input.dispatchDragEvent', { type, ...at, data });
+    }
+  } finally {
+    await cdp.detach();
+  }
 }
 
 /** On a reader's task page: types the report and waits until the autosave has it. */

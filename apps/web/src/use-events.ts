@@ -6,7 +6,8 @@ type Handlers = { [N in EventName]?: (payload: EventPayloads[N]) => void };
 
 /**
  * Follows the hub's /events namespace while the component is mounted; `handlers` may change on every render (the
- * latest ones are called). Answers whether the socket is connected, for a "live" badge.
+ * latest ones are called). Answers whether the socket is connected, for a "live" badge. The hub sends `ready` once the
+ * socket follows its rooms, on every (re)connection: a page that reloads on it has nothing missed while it was away.
  */
 export function useHubEvents(handlers: Handlers): boolean {
   const { api, me } = useSession();

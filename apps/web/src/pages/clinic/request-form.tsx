@@ -1,14 +1,20 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createRequest } from '../../api/endpoints';
+import { type CatalogueItem, catalogueItems } from '../../api/recognition';
 import type { Priority, ReadingRequest } from '../../api/types';
 import { ErrorNote } from '../../components/layout';
 import { errorMessage } from '../../format';
 import { useSession } from '../../session';
+import { useLoaded } from '../../use-async';
 
 const PRIORITIES: Priority[] = ['routine', 'urgent', 'stat'];
 
-/** Asks the study's centre for a reading: priority, the referral green channel and the clinical notes. */
+/**
+ * Asks the study's centre for a reading: priority, the referral green channel, the clinical notes and, for a DICOM
+ * study, the catalogue item it was examined for (a non-DICOM study was filed with its exam code). Without an item the
+ * signed result cannot be matched to the catalogue, so it never carries the HR mark.
+ */
 export function RequestForm({
   studyInstanceUid,
   studyId,
@@ -24,6 +30,7 @@ export function RequestForm({
   const [priority, setPriority] = useState<Priority>('routine');
   const [referral, setReferral] = useState(false);
   const [clinicalNotes, setClinicalNotes] = useState('');
+  const [examCode, setExamCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -38,6 +45,7 @@ export function RequestForm({
           priority,
           referral,
           ...(clinicalNotes.trim() ? { clinicalNotes: clinicalNotes.trim() } : {}),
+          ...(examCode ? { examCode } : {}),
         }),
       );
     } catch (err) {
@@ -63,12 +71,46 @@ export function RequestForm({
         <input type="checkbox" name="referral" checked={referral} onChange={(e) => setReferral(e.target.checked)} />
         {t('request.referral')}
       </label>
+      {studyInstanceUid && <ExamItemField value={examCode} onChange={setExamCode} />}
       <ClinicalNotesField label={t('request.clinicalNotes')} value={clinicalNotes} onChange={setClinicalNotes} />
       <button type="submit" disabled={busy}>
         {t('request.submit')}
       </button>
       <ErrorNote error={error} />
     </form>
+  );
+}
+
+/** The consortium's catalogue items a DICOM study can be examined for (no lab panels: those are not DICOM). */
+function ExamItemField({ value, onChange }: { value: string; onChange: (code: string) => void }) {
+  const { t, i18n } = useTranslation();
+  const { api } = useSession();
+  const { value: catalogue, error } = useLoaded(() => catalogueItems(api), [api]);
+  const items = (catalogue ?? []).filter((i) => i.discipline !== 'lab');
+
+  const name = (i: CatalogueItem) => (i18n.language === 'en' ? i.nameEn : i.nameZh);
+  const disciplines = [...new Set(items.map((i) => i.discipline))];
+  return (
+    <>
+      <label>
+        {t('request.examItem')}
+        <select name="examCode" value={value} onChange={(e) => onChange(e.target.value)}>
+          <option value="">{t('request.noExamItem')}</option>
+          {disciplines.map((d) => (
+            <optgroup key={d} label={t(`studies.disciplines.${d}`)}>
+              {items
+                .filter((i) => i.discipline === d)
+                .map((i) => (
+                  <option key={i.code} value={i.code}>
+                    {name(i)} ({i.code})
+                  </option>
+                ))}
+            </optgroup>
+          ))}
+        </select>
+      </label>
+      <ErrorNote error={error} />
+    </>
   );
 }
 

@@ -25,7 +25,12 @@ export function RequestPage() {
   }, [api, requestId]);
   useEffect(load, [load]);
   const mine = (p: { requestId: string }) => p.requestId === requestId && load();
-  const live = useHubEvents({ 'request.claimed': mine, 'request.returned': mine, 'report.signed': mine });
+  const live = useHubEvents({
+    ready: load,
+    'request.claimed': mine,
+    'request.returned': mine,
+    'report.signed': mine,
+  });
 
   if (!request) return error ? <ErrorNote error={error} /> : <p>{t('common.loading')}</p>;
   const { task } = request;

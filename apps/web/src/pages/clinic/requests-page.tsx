@@ -23,7 +23,7 @@ export function RequestsPage() {
     );
   }, [api]);
   useEffect(load, [load]);
-  const live = useHubEvents({ 'request.claimed': load, 'request.returned': load, 'report.signed': load });
+  const live = useHubEvents({ ready: load, 'request.claimed': load, 'request.returned': load, 'report.signed': load });
 
   return (
     <section>

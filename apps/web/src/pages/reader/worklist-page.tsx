@@ -61,6 +61,7 @@ export function WorklistPage() {
   const ours = (p: { centreId: string }) => p.centreId === centreId && load();
   const senior = me?.roles.includes('senior_reader') ?? false;
   const live = useHubEvents({
+    ready: load,
     'task.created': ours,
     'task.claimed': ours,
     'task.released': ours,

@@ -1,13 +1,11 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { addUser, uploadEcgStudy } from '../../support/reading.js';
 import type { Tenant } from '../../support/tenant.js';
 import type { TestApp } from '../../support/test-app.js';
-import { enterRoom, logInToConsole, startConsoleHub } from '../../support/web-console.js';
+import { enterRoom, logInToConsole, saveScreenshot as shot, startConsoleHub } from '../../support/web-console.js';
 
-const SHOTS = path.resolve('test-output/web');
 const LIVE_MS = 15_000;
 
 type Specialist = Awaited<ReturnType<typeof addUser>>;
@@ -37,7 +35,6 @@ describe('the web console in Chromium: a consultation from request to signed con
   let consultationId: string;
   const pages: Record<string, Page> = {};
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
   const asRole = (role: 'clinic_doctor' | 'coordinator') =>
     logInToConsole(browser, base, { username: a.usernames[role], password: a.passwords[role] });
   const stateIs = (page: Page, label: string) =>

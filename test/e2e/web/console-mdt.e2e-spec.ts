@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import request from 'supertest';
@@ -8,9 +7,7 @@ import { type ConsultationFixture, openConsultation } from '../../support/consul
 import { multipartRelated, stowContentType } from '../../support/dicomweb.js';
 import type { Tenant } from '../../support/tenant.js';
 import type { TestApp } from '../../support/test-app.js';
-import { enterRoom, logInToConsole, startConsoleHub } from '../../support/web-console.js';
-
-const SHOTS = path.resolve('test-output/web');
+import { enterRoom, logInToConsole, saveScreenshot, startConsoleHub } from '../../support/web-console.js';
 
 describe('the web console in Chromium: two specialists in one live MDT room', () => {
   let t: TestApp;
@@ -71,8 +68,8 @@ describe('the web console in Chromium: two specialists in one live MDT room', ()
     await specialist.getByRole('button', { name: '举手发言' }).click();
     await chair.getByTitle('举手').waitFor({ timeout: 15_000 });
 
-    await chair.screenshot({ path: path.join(SHOTS, '10-mdt-room-chair.png'), fullPage: true });
-    await specialist.screenshot({ path: path.join(SHOTS, '11-mdt-room-specialist.png'), fullPage: true });
+    await saveScreenshot(chair, '10-mdt-room-chair');
+    await saveScreenshot(specialist, '11-mdt-room-specialist');
 
     // What the browsers showed is what the room's log holds, in order.
     const rows = await t.sql<{ type: string }>(

@@ -12,11 +12,11 @@ import { multipartRelated, stowContentType } from '../../support/dicomweb.js';
 import type { Tenant } from '../../support/tenant.js';
 import type { TestApp } from '../../support/test-app.js';
 import {
-  CONSOLE_SHOTS,
   type ConsoleHub,
   claimForReview,
   draftReport,
   logInToConsole,
+  saveScreenshot as shot,
   startConsoleHub,
 } from '../../support/web-console.js';
 
@@ -65,8 +65,6 @@ describe('the web console in Chromium: ECG and lab studies, returns, resumable s
   let work: string;
   let hub: ConsoleHub;
 
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: path.join(CONSOLE_SHOTS, `${name}.png`), fullPage: true });
   const logIn = (role: Role) =>
     logInToConsole(browser, base, { username: a.usernames[role], password: a.passwords[role] });
 

@@ -1,5 +1,4 @@
 import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Locator, Page } from 'playwright-core';
 import request from 'supertest';
@@ -10,10 +9,9 @@ import { ctSeriesFromFixture } from '../../support/ct-series.js';
 import { multipartRelated, stowContentType } from '../../support/dicomweb.js';
 import { createTenant, type Tenant } from '../../support/tenant.js';
 import { baseUrlOf, startTestApp, type TestApp } from '../../support/test-app.js';
-import { logInToConsole } from '../../support/web-console.js';
+import { CONSOLE_SHOTS, logInToConsole, saveScreenshot as shot } from '../../support/web-console.js';
 import { ensureWebBuild } from '../../support/web-build.js';
 
-const SHOTS = path.resolve('test-output/web');
 const SLICES = 5;
 const LIVE_MS = 20_000;
 
@@ -141,11 +139,10 @@ describe('the web console in Chromium: the Cornerstone3D image viewer, alone and
   let browser: Browser;
   let base: string;
   let sopInstanceUids: string[];
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
     ensureWebBuild();
-    await mkdir(SHOTS, { recursive: true });
+    await mkdir(CONSOLE_SHOTS, { recursive: true });
     t = await startTestApp();
     a = await createTenant(t);
     base = baseUrlOf(t);

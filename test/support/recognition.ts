@@ -22,6 +22,8 @@ export async function signedEcg(
   tenant: Tenant,
   clinicToken: string,
   person: { localId: string; nationalId: string; performedAt: Date },
+  /** The request's exam code, when not the study's own (ECG-12). */
+  examCode?: string,
 ): Promise<{ studyId: string; patientId: string; reportId: string }> {
   const studyId = await uploadEcgStudy(t, clinicToken, person.localId, {
     patient: {
@@ -33,7 +35,7 @@ export async function signedEcg(
     },
     performedAt: person.performedAt.toISOString(),
   });
-  const req = await postAs(t, '/api/requests', clinicToken, { studyId, priority: 'stat' }).expect(201);
+  const req = await postAs(t, '/api/requests', clinicToken, { studyId, priority: 'stat', examCode }).expect(201);
   const taskId = req.body.task.id as string;
   const claim = async (token: string, stage: 'read' | 'review') => {
     const res = await postAs(t, `/api/centres/${tenant.centreIds.ecg}/claim`, token, { stage }).expect(200);

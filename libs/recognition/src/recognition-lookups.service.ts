@@ -165,7 +165,8 @@ export class RecognitionLookups {
     const judgement = judge(now, {
       performedAt: r.performedAt,
       withdrawnAt: r.withdrawnAt,
-      validityDays: item.active ? item.validityDays : null,
+      // An item of another discipline (a CT item on an ECG, chosen by mistake) is not this result's item.
+      validityDays: item.active && item.discipline === r.discipline ? item.validityDays : null,
       qcPassed: r.qcPassed,
     });
     return {

@@ -14,13 +14,14 @@ interface MarkRow {
   hrScope: string | null;
 }
 
-/** Runs on every read of a signed report. */
+/** Runs on every read of a signed report. An item of another discipline than the result's is not its item. */
 const markOfReport = new PreparedStatement<MarkRow>(
   `SELECT r.performed_at AS "performedAt", r.withdrawn_at AS "withdrawnAt", ${QC_PASSED_WHEN_PERFORMED} AS "qcPassed",
           it.validity_days AS "validityDays", it.active, st.hr_scope AS "hrScope"
      FROM recognisable_results r
      JOIN institutions i ON i.id = r.performing_institution_id AND i.consortium_id = r.consortium_id
-     LEFT JOIN recognition_items it ON it.consortium_id = r.consortium_id AND it.code = r.item_code
+     LEFT JOIN recognition_items it
+            ON it.consortium_id = r.consortium_id AND it.code = r.item_code AND it.discipline = r.discipline
      LEFT JOIN recognition_settings st ON st.consortium_id = r.consortium_id
     WHERE r.report_id = $1`,
 );

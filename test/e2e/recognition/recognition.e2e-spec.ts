@@ -204,6 +204,30 @@ describe('Mutual recognition (互认): catalogue, QC, look-ups and decisions', (
     await put('/api/recognition/items/ECG-12', a.tokens.admin, { ...ecg, validityDays: 30 }).expect(200);
   });
 
+  it('does not match a result to a catalogue item of another discipline (an ECG requested as a chest CT)', async () => {
+    const nationalId = residentId(2);
+    const mislabelled = await signedEcg(
+      t,
+      a,
+      a.tokens.clinic_doctor,
+      { localId: 'HR-2', nationalId, performedAt: new Date(Date.now() - DAY) },
+      'CT-CHEST',
+    );
+    // The performing clinic passed QC for both disciplines: only the item's discipline stands in the way.
+    await addQc(a.clinicIds[0], { discipline: 'imaging' }).expect(201);
+    const [stored] = await t.sql<{ item_code: string; discipline: string }>(
+      'SELECT item_code, discipline FROM recognisable_results WHERE report_id = $1',
+      [mislabelled.reportId],
+    );
+    expect(stored).toEqual({ item_code: 'CT-CHEST', discipline: 'ecg' });
+    const report = (await getAs(t, `/api/reports/${mislabelled.reportId}`, a.tokens.clinic_doctor).expect(200)).body;
+    expect(report.marks).toEqual([]);
+    await postAs(t, '/api/patients', receiving, { localId: 'C2-78', name: '互认^测试', nationalId }).expect(201);
+    const lookup = (await lookUp(receiving, mislabelled.patientId, 'CT-CHEST').expect(200)).body;
+    expect(lookup.recognisable).toEqual([]);
+    expect(lookup.notRecognisable).toEqual([expect.objectContaining({ reason: 'not_in_catalogue', validUntil: null })]);
+  });
+
   it('refuses look-ups of unknown items, by roles that order no tests, and of patients not registered here', async () => {
     const unknown = await lookUp(receiving, person.patientId, 'NO-SUCH-ITEM').expect(404);
     expect(unknown.body.message).toMatch(/GET \/api\/recognition\/items/);

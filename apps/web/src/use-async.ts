@@ -1,15 +1,18 @@
 import { type DependencyList, useCallback, useEffect, useState } from 'react';
 import { errorMessage } from './format';
 
+/** What a load gave: its value (undefined while it runs), or its error message. */
+export interface Loaded<T> {
+  value: T | undefined;
+  error: string | null;
+}
+
 /**
  * What `load` resolves to (undefined while it runs), or its error message; runs again when `deps` change, and an
  * answer that arrives after they changed is dropped.
  */
-export function useLoaded<T>(
-  load: () => Promise<T>,
-  deps: DependencyList,
-): { value: T | undefined; error: string | null } {
-  const [state, setState] = useState<{ value: T | undefined; error: string | null }>({ value: undefined, error: null });
+export function useLoaded<T>(load: () => Promise<T>, deps: DependencyList): Loaded<T> {
+  const [state, setState] = useState<Loaded<T>>({ value: undefined, error: null });
   useEffect(() => {
     let current = true;
     setState({ value: undefined, error: null });

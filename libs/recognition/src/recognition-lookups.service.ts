@@ -165,8 +165,8 @@ export class RecognitionLookups {
     const judgement = judge(now, {
       performedAt: r.performedAt,
       withdrawnAt: r.withdrawnAt,
-      // An item of another discipline (a CT item on an ECG, chosen by mistake) is not this result's item.
-      validityDays: item.active && item.discipline === r.discipline ? item.validityDays : null,
+      discipline: r.discipline,
+      item,
       qcPassed: r.qcPassed,
     });
     return {

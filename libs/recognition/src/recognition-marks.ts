@@ -1,27 +1,29 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { PreparedStatement } from '@hub/db';
+import type { Discipline } from '@hub/contracts';
 import { type ReportMark, ReportMarks } from '@hub/reading';
-import { hrMark, judge } from './domain/recognisability.js';
+import { type CatalogueItemStanding, hrMark, judge } from './domain/recognisability.js';
 import { QC_PASSED_WHEN_PERFORMED } from './recognition-sql.js';
 
 interface MarkRow {
   performedAt: Date;
   withdrawnAt: Date | null;
   qcPassed: boolean;
-  validityDays: number | null;
-  active: boolean | null;
+  discipline: Discipline;
+  /** The catalogue item, null when the catalogue has none under the result's exam code. */
+  item: CatalogueItemStanding | null;
   hrScope: string | null;
 }
 
-/** Runs on every read of a signed report. An item of another discipline than the result's is not its item. */
+/** Runs on every read of a signed report. */
 const markOfReport = new PreparedStatement<MarkRow>(
   `SELECT r.performed_at AS "performedAt", r.withdrawn_at AS "withdrawnAt", ${QC_PASSED_WHEN_PERFORMED} AS "qcPassed",
-          it.validity_days AS "validityDays", it.active, st.hr_scope AS "hrScope"
+          r.discipline, CASE WHEN it.code IS NOT NULL THEN json_build_object('validityDays', it.validity_days,
+            'active', it.active, 'discipline', it.discipline) END AS item, st.hr_scope AS "hrScope"
      FROM recognisable_results r
      JOIN institutions i ON i.id = r.performing_institution_id AND i.consortium_id = r.consortium_id
-     LEFT JOIN recognition_items it
-            ON it.consortium_id = r.consortium_id AND it.code = r.item_code AND it.discipline = r.discipline
+     LEFT JOIN recognition_items it ON it.consortium_id = r.consortium_id AND it.code = r.item_code
      LEFT JOIN recognition_settings st ON st.consortium_id = r.consortium_id
     WHERE r.report_id = $1`,
 );
@@ -41,7 +43,8 @@ export class RecognitionMarks implements OnModuleInit {
     const judgement = judge(now, {
       performedAt: row.performedAt,
       withdrawnAt: row.withdrawnAt,
-      validityDays: row.active ? row.validityDays : null,
+      discipline: row.discipline,
+      item: row.item,
       qcPassed: row.qcPassed,
     });
     if (!judgement.recognisable) return [];

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
+import { chinaDay } from '@hub/core';
 import { ctSeriesFromFixture } from '../../support/ct-series.js';
 import { postAs } from '../../support/http.js';
 import { uploadEcgStudy } from '../../support/reading.js';
@@ -20,8 +21,7 @@ const LIVE_MS = 15_000;
 const SLICES = 3;
 
 /** Today in China as a DICOM date: the study is then inside its catalogue item's validity window. */
-const todayInChina = () =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date()).replaceAll('-', '');
+const todayInChina = () => chinaDay(new Date()).replaceAll('-', '');
 
 describe('the web console in Chromium: a clinic asks, a reader reports, a senior signs, the clinic sees it live', () => {
   let hub: ConsoleHub;

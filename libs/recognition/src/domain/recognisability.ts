@@ -1,15 +1,23 @@
 const DAY_MS = 86_400_000;
 
-import type { NotRecognisableReason } from '@hub/contracts';
+import type { Discipline, NotRecognisableReason } from '@hub/contracts';
 import { chinaDay } from '@hub/core';
 
 export type { NotRecognisableReason } from '@hub/contracts';
 
+/** What of a catalogue item the judgement needs. */
+export interface CatalogueItemStanding {
+  validityDays: number;
+  active: boolean;
+  discipline: Discipline;
+}
+
 export interface ResultStanding {
   performedAt: Date;
   withdrawnAt: Date | null;
-  /** The catalogue item's validity in days, or null when the item is not (or no longer) in the catalogue. */
-  validityDays: number | null;
+  discipline: Discipline;
+  /** The consortium's catalogue item under the result's exam code, or null when the catalogue has none. */
+  item: CatalogueItemStanding | null;
   /** The performing institution had passed quality control for the discipline on the day it was performed. */
   qcPassed: boolean;
 }
@@ -24,13 +32,15 @@ export function validUntil(performedAt: Date, validityDays: number): Date {
 }
 
 /**
- * Is a result recognisable at `now`? Only when not withdrawn, its item is in the consortium's catalogue, the
- * institution had passed quality control when it was performed, and it is inside the item's validity window.
+ * Is a result recognisable at `now`? Only when not withdrawn, its item is in the consortium's catalogue (active, and
+ * of the result's discipline: a CT item given to an ECG by mistake is not its item), the institution had passed
+ * quality control when it was performed, and it is inside the item's validity window.
  * When several reasons apply, the most lasting one is given (a withdrawn result will never come back; an expired one
  * of a QC-failed institution would not either, but QC is the more useful thing to tell).
  */
 export function judge(now: Date, result: ResultStanding): Judgement {
-  const until = result.validityDays === null ? null : validUntil(result.performedAt, result.validityDays);
+  const item = result.item?.active && result.item.discipline === result.discipline ? result.item : null;
+  const until = item === null ? null : validUntil(result.performedAt, item.validityDays);
   if (result.withdrawnAt !== null) return { recognisable: false, reason: 'withdrawn', validUntil: until };
   if (until === null) return { recognisable: false, reason: 'not_in_catalogue', validUntil: null };
   if (!result.qcPassed) return { recognisable: false, reason: 'qc_not_passed', validUntil: until };

@@ -7,7 +7,8 @@ import { addMonths, hrMark, judge, lookupSerial, validUntil } from './recognisab
 
 const DAY = 86_400_000;
 const performedAt = new Date('2026-11-01T02:00:00Z');
-const standing = { performedAt, withdrawnAt: null, validityDays: 7, qcPassed: true };
+const item = { validityDays: 7, active: true, discipline: 'ecg' } as const;
+const standing = { performedAt, withdrawnAt: null, discipline: 'ecg', item, qcPassed: true } as const;
 
 describe('recognisability', () => {
   it('is valid for the item’s days from when the result was performed, and not a moment longer', () => {
@@ -24,11 +25,11 @@ describe('recognisability', () => {
 
   it('needs the item in the catalogue and QC passed when performed; a withdrawn result is never recognisable', () => {
     const now = new Date(performedAt.getTime() + DAY);
-    expect(judge(now, { ...standing, validityDays: null })).toEqual({
-      recognisable: false,
-      reason: 'not_in_catalogue',
-      validUntil: null,
-    });
+    const notInCatalogue = { recognisable: false, reason: 'not_in_catalogue', validUntil: null };
+    expect(judge(now, { ...standing, item: null })).toEqual(notInCatalogue);
+    expect(judge(now, { ...standing, item: { ...item, active: false } })).toEqual(notInCatalogue);
+    // A CT item given to an ECG by mistake is not the ECG's item.
+    expect(judge(now, { ...standing, item: { ...item, discipline: 'imaging' } })).toEqual(notInCatalogue);
     expect(judge(now, { ...standing, qcPassed: false })).toMatchObject({
       recognisable: false,
       reason: 'qc_not_passed',

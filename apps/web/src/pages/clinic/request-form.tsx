@@ -1,12 +1,12 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createRequest } from '../../api/endpoints';
-import { type CatalogueItem, catalogueItems } from '../../api/recognition';
+import type { CatalogueItem } from '../../api/recognition';
 import type { Priority, ReadingRequest } from '../../api/types';
 import { ErrorNote } from '../../components/layout';
 import { errorMessage } from '../../format';
 import { useSession } from '../../session';
-import { useLoaded } from '../../use-async';
+import type { Loaded } from '../../use-async';
 
 const PRIORITIES: Priority[] = ['routine', 'urgent', 'stat'];
 
@@ -18,11 +18,14 @@ const PRIORITIES: Priority[] = ['routine', 'urgent', 'stat'];
 export function RequestForm({
   studyInstanceUid,
   studyId,
+  examItems,
   onCreated,
 }: {
   /** One of the two: a DICOM study's UID, or the hub's id of an uploaded study. */
   studyInstanceUid?: string;
   studyId?: string;
+  /** For a DICOM study: the catalogue items to choose from (loaded once by the page, for all its studies). */
+  examItems?: Loaded<CatalogueItem[]>;
   onCreated: (r: ReadingRequest) => void;
 }) {
   const { t } = useTranslation();
@@ -71,7 +74,7 @@ export function RequestForm({
         <input type="checkbox" name="referral" checked={referral} onChange={(e) => setReferral(e.target.checked)} />
         {t('request.referral')}
       </label>
-      {studyInstanceUid && <ExamItemField value={examCode} onChange={setExamCode} />}
+      {examItems && <ExamItemField items={examItems} value={examCode} onChange={setExamCode} />}
       <ClinicalNotesField label={t('request.clinicalNotes')} value={clinicalNotes} onChange={setClinicalNotes} />
       <button type="submit" disabled={busy}>
         {t('request.submit')}
@@ -81,12 +84,17 @@ export function RequestForm({
   );
 }
 
-/** The consortium's catalogue items a DICOM study can be examined for (no lab panels: those are not DICOM). */
-function ExamItemField({ value, onChange }: { value: string; onChange: (code: string) => void }) {
+/** The catalogue item a DICOM study was examined for, by discipline; none by default. */
+function ExamItemField({
+  items: { value: items = [], error },
+  value,
+  onChange,
+}: {
+  items: Loaded<CatalogueItem[]>;
+  value: string;
+  onChange: (code: string) => void;
+}) {
   const { t, i18n } = useTranslation();
-  const { api } = useSession();
-  const { value: catalogue, error } = useLoaded(() => catalogueItems(api), [api]);
-  const items = (catalogue ?? []).filter((i) => i.discipline !== 'lab');
 
   const name = (i: CatalogueItem) => (i18n.language === 'en' ? i.nameEn : i.nameZh);
   const disciplines = [...new Set(items.map((i) => i.discipline))];

@@ -3,9 +3,11 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { type StowFailure, stowFailures, stowStored } from '../../api/dicom-json';
 import { ApiError } from '../../api/http';
+import { catalogueItems } from '../../api/recognition';
 import { ErrorNote } from '../../components/layout';
 import { errorMessage } from '../../format';
 import { useSession } from '../../session';
+import { useLoaded } from '../../use-async';
 import { batches, droppedFiles } from './dropped-files';
 import { RequestForm } from './request-form';
 
@@ -26,6 +28,11 @@ export function UploadPage() {
   const [progress, setProgress] = useState<{ sent: number; total: number } | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // What a DICOM study can be requested as (no lab panels: those are not DICOM), once for every study of the upload.
+  const examItems = useLoaded(
+    () => catalogueItems(api).then((all) => all.filter((i) => i.discipline !== 'lab')),
+    [api],
+  );
 
   const onDrop = async (event: DragEvent) => {
     event.preventDefault();
@@ -126,7 +133,11 @@ export function UploadPage() {
           {outcome.studyUids.map((uid) => (
             <div key={uid} className="study-row">
               <code>{uid}</code>
-              <RequestForm studyInstanceUid={uid} onCreated={(r) => navigate(`/clinic/requests/${r.id}`)} />
+              <RequestForm
+                studyInstanceUid={uid}
+                examItems={examItems}
+                onCreated={(r) => navigate(`/clinic/requests/${r.id}`)}
+              />
             </div>
           ))}
         </div>
